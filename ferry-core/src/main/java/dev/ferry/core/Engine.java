@@ -1,0 +1,366 @@
+package dev.ferry.core;
+
+import dev.ferry.spi.Batch;
+import dev.ferry.spi.ConfigException;
+import dev.ferry.spi.Destination;
+import dev.ferry.spi.DestinationWriter;
+import dev.ferry.spi.Plan;
+import dev.ferry.spi.ReadSpec;
+import dev.ferry.spi.Schema;
+import dev.ferry.spi.Source;
+import dev.ferry.spi.SourceReader;
+import dev.ferry.spi.SyncException;
+import dev.ferry.spi.WriteMode;
+import dev.ferry.spi.WriteResult;
+import dev.ferry.spi.WriteSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine: plan → read (ahead, on its own thread) → write each batch in one destination transaction →
+ * commit the checkpoint. A crash at any instant redoes at most the batch in flight, and redoing it is
+ * idempotent (upserts by key), so a resumed run ends with the destination equal to the source.
+ */
+public final class Engine {
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Object END = new Object();
+
+    private final StateStore store;
+    private final Connectors connectors;
+    private final Clock clock;
+    private Duration heartbeatEvery = Duration.ofSeconds(10);
+    private Duration progressEvery = Duration.ofMillis(500);
+
+    public Engine(StateStore store, Connectors connectors, Clock clock) {
+        this.store = store;
+        this.connectors = connectors;
+        this.clock = clock;
+    }
+
+    public Engine heartbeatEvery(Duration d) {
+        this.heartbeatEvery = d;
+        return this;
+    }
+
+    public String newRunId() {
+        return RUN_ID_TIME.format(clock.instant()) + "-" + String.format("%04x", RANDOM.nextInt(0x10000));
+    }
+
+    public RunInfo run(SyncJob job, RunListener listener, CancelToken cancel) {
+        return run(newRunId(), job, listener, cancel);
+    }
+
+    /** Runs a sync to its end (or failure) and returns the final run; never throws for run failures. */
+    public RunInfo run(String runId, SyncJob job, RunListener listener, CancelToken cancel) {
+        RunTracker run = new RunTracker(runId, job, clock);
+        store.saveRun(run.snapshot());
+        listener.onUpdate(run.snapshot());
+        Lease lease = null;
+        ScheduledExecutorService heartbeat = null;
+        try {
+            lease = store.acquireLease(job.destinationResource(), runId);
+            lease.tookOverFrom().ifPresent(this::markInterrupted);
+            Lease held = lease;
+            heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("ferry-lease").factory());
+            heartbeat.scheduleAtFixedRate(() -> safeHeartbeat(held), heartbeatEvery.toMillis(), heartbeatEvery.toMillis(), TimeUnit.MILLISECONDS);
+
+            if (job.fullRefresh()) store.resetState(job.name());
+            SyncState state = store.loadState(job.name());
+            execute(job, run, lease, state, listener, cancel);
+        } catch (LeaseHeldException e) {
+            run.finish(RunStatus.FAILED, "not started: another run holds the destination", e.getMessage());
+            lease = null;
+        } catch (RuntimeException e) {
+            ErrorKind kind = ErrorClassifier.classify(e);
+            String what = ErrorClassifier.describe(e);
+            log.error("run={} failed ({}): {}", runId, kind, what, log.isDebugEnabled() ? e : null);
+            run.finish(RunStatus.FAILED, "failed in phase " + run.phase().label()
+                    + (kind == ErrorKind.TRANSIENT ? " after " + job.retry().maxAttempts() + " attempts" : "")
+                    + "; the checkpoint is kept, run again to resume", what);
+            if (e instanceof LeaseLostException) lease = null;
+        } catch (Error e) {
+            run.finish(RunStatus.FAILED, "failed", e.toString());
+            throw e;
+        } finally {
+            if (heartbeat != null) heartbeat.shutdownNow();
+            RunInfo last = run.snapshot();
+            try {
+                store.saveRun(last);
+            } catch (RuntimeException e) {
+                log.error("run={} could not save its final state: {}", runId, ErrorClassifier.describe(e));
+            }
+            if (lease != null) {
+                try {
+                    store.releaseLease(lease);
+                } catch (RuntimeException e) {
+                    log.warn("run={} could not release its lease: {}", runId, ErrorClassifier.describe(e));
+                }
+            }
+            listener.onUpdate(last);
+        }
+        return run.snapshot();
+    }
+
+    private void execute(SyncJob job, RunTracker run, Lease lease, SyncState state, RunListener listener, CancelToken cancel) {
+        Retrier retrier = new Retrier(job.retry(), run.runId());
+        try (Source source = retrier.call(() -> connectors.requireSource(job.sourceType()).open(job.source()));
+             Destination destination = retrier.call(() -> connectors.requireDestination(job.destinationType()).open(job.destination()))) {
+            Schema schema = source.schema();
+            checkColumns(job, schema);
+
+            Optional<Checkpoint> resume = state.inProgress();
+            ReadSpec spec;
+            if (resume.isPresent()) {
+                Checkpoint cp = resume.get();
+                spec = new ReadSpec(job.key(), job.cursor(), cp.cursorFrom(), cp.cursorTo(), job.batchSize());
+                run.resumed(cp);
+                log.info("run={} resumes run {} after batch {}", run.runId(), cp.runId(), cp.nextSeq() - 1);
+            } else {
+                Optional<String> from = job.cursor().isPresent() ? state.highWaterMark() : Optional.empty();
+                spec = new ReadSpec(job.key(), job.cursor(), from, Optional.empty(), job.batchSize());
+            }
+            ReadSpec planned = spec;
+            Plan plan = retrier.call(() -> source.plan(planned));
+            if (resume.isEmpty()) spec = spec.withCursorTo(plan.cursorTo().or(spec::cursorFrom));
+            plan.totalRows().ifPresent(t -> run.counters(run.counters().withTotal(t)));
+            plan.totalBytes().ifPresent(b -> run.stats.put("totalBytes", b));
+            run.phase(Phase.READING);
+            publish(run, listener);
+
+            WriteMode mode = job.mode();
+            ReadSpec readSpec = spec;
+            DestinationWriter writer = retrier.call(() -> destination.open(schema,
+                    new WriteSpec(job.table(), job.key(), mode, job.name(), resume.isEmpty())));
+            try (writer) {
+                Checkpoint first = resume.orElse(new Checkpoint(run.runId(), Optional.empty(), readSpec.cursorFrom(),
+                        readSpec.cursorTo(), 0, run.counters()));
+                boolean completed = pump(job, run, lease, source, readSpec, first, writer, retrier, listener, cancel, schema);
+                run.stats.putAll(source.stats());
+                if (!completed) {
+                    run.finish(RunStatus.CANCELLED, "cancelled after " + run.counters().processed()
+                            + " rows; the checkpoint is kept, run again to resume", null);
+                    return;
+                }
+                run.phase(Phase.FINISHING);
+                publish(run, listener);
+                retrier.run(writer::complete);
+            }
+            store.completePass(lease, job.name(), readSpec.cursorTo().or(state::highWaterMark));
+            Counters c = run.counters();
+            if (c.total() < 0 || c.total() < c.processed()) run.counters(c.withTotal(c.processed()));
+            c = run.counters();
+            String summary = String.format("%d rows: %d inserted, %d updated, %d unchanged, %d skipped, %d failed",
+                    c.processed(), c.inserted(), c.updated(), c.unchanged(), c.skipped(), c.failed());
+            if (c.failed() > 0) {
+                run.finish(RunStatus.PARTIAL, summary + "; see dead letters: ferry replay " + run.runId(), null);
+            } else {
+                run.finish(RunStatus.SUCCEEDED, summary, null);
+            }
+        }
+    }
+
+    private static void checkColumns(SyncJob job, Schema schema) {
+        List<String> problems = new ArrayList<>();
+        for (String k : job.key()) {
+            if (schema.indexOf(k) < 0) problems.add("source.key: column '" + k + "' is not in the source; its columns are " + schema.names());
+        }
+        job.cursor().ifPresent(c -> {
+            if (schema.indexOf(c) < 0) problems.add("source.cursor: column '" + c + "' is not in the source; its columns are " + schema.names());
+        });
+        if (!problems.isEmpty()) throw new ConfigException(problems);
+    }
+
+    /** Reads on a separate thread through a bounded queue while this thread writes; returns false if cancelled. */
+    private boolean pump(SyncJob job, RunTracker run, Lease lease, Source source, ReadSpec spec, Checkpoint start,
+                         DestinationWriter writer, Retrier retrier, RunListener listener, CancelToken cancel, Schema schema) {
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(Math.max(1, job.readAhead()));
+        Thread reader = Thread.ofPlatform().daemon().name("ferry-reader-" + run.runId()).start(() -> {
+            try (SourceReader r = retrier.call(() -> source.open(spec, start.position()))) {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Optional<Batch> b = retrier.call(r::next);
+                    if (b.isEmpty()) break;
+                    queue.put(b.get());
+                }
+                queue.put(END);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable t) {
+                try {
+                    queue.put(t);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        int[] keyIdx = schema.indexesOf(job.key());
+        long seq = start.nextSeq();
+        long lastPublish = 0;
+        try {
+            while (true) {
+                Object item = queue.take();
+                if (item == END) return true;
+                if (item instanceof Throwable t) {
+                    if (t instanceof RuntimeException re) throw re;
+                    throw new SyncException(ErrorClassifier.describe(t), t);
+                }
+                if (cancel.isCancelled()) return false;
+                Batch batch = (Batch) item;
+                run.phase(Phase.WRITING);
+                Map<Object[], String> bad = new IdentityHashMap<>();
+                WriteResult r = writeBisecting(writer, batch, retrier, bad);
+                if (!bad.isEmpty()) store.addDeadLetters(deadLetters(run, job, schema, keyIdx, bad));
+                Counters c = run.counters();
+                run.counters(new Counters(c.total(), c.processed() + batch.size(), c.inserted() + r.inserted(),
+                        c.updated() + r.updated(), c.unchanged() + r.unchanged(), c.skipped(), c.failed() + bad.size()));
+                seq++;
+                store.saveCheckpoint(lease, job.name(), new Checkpoint(run.runId(), Optional.of(batch.position()),
+                        spec.cursorFrom(), spec.cursorTo(), seq, run.counters()));
+                if (batch.bytes() > 0) run.stats.merge("bytesRead", batch.bytes(), (a, b) -> ((Number) a).longValue() + ((Number) b).longValue());
+                source.phase().ifPresent(p -> run.stats.put("sourcePhase", p));
+                long now = clock.millis();
+                if (now - lastPublish >= progressEvery.toMillis()) {
+                    lastPublish = now;
+                    publish(run, listener);
+                }
+                if (log.isDebugEnabled()) log.debug("run={} batch={} rows={} inserted={} updated={} unchanged={} failed={}",
+                        run.runId(), seq - 1, batch.size(), r.inserted(), r.updated(), r.unchanged(), bad.size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SyncException("interrupted", e);
+        } finally {
+            reader.interrupt();
+            try {
+                reader.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Writes a batch; on a record-level failure splits it in halves until the bad rows stand alone. */
+    static WriteResult writeBisecting(DestinationWriter writer, Batch batch, Retrier retrier, Map<Object[], String> bad) {
+        if (batch.size() == 0) return WriteResult.NONE;
+        try {
+            return retrier.call(() -> writer.write(batch));
+        } catch (RuntimeException e) {
+            if (ErrorClassifier.classify(e) != ErrorKind.RECORD) throw e;
+            if (batch.size() == 1) {
+                bad.put(batch.rows().get(0), ErrorClassifier.describe(e));
+                return WriteResult.NONE;
+            }
+            int mid = batch.size() / 2;
+            List<Object[]> rows = batch.rows();
+            return writeBisecting(writer, batch.withRows(rows.subList(0, mid)), retrier, bad)
+                    .plus(writeBisecting(writer, batch.withRows(rows.subList(mid, rows.size())), retrier, bad));
+        }
+    }
+
+    private List<DeadLetter> deadLetters(RunTracker run, SyncJob job, Schema schema, int[] keyIdx, Map<Object[], String> bad) {
+        List<DeadLetter> out = new ArrayList<>();
+        bad.forEach((row, reason) -> out.add(new DeadLetter(0, run.runId(), job.name(), Values.key(row, keyIdx), reason,
+                payload(schema, row), clock.instant(), Optional.empty())));
+        return out;
+    }
+
+    static Map<String, String> payload(Schema schema, Object[] row) {
+        Map<String, String> p = new LinkedHashMap<>();
+        for (int i = 0; i < schema.size(); i++) p.put(schema.column(i).name(), Values.format(row[i]));
+        return p;
+    }
+
+    /**
+     * Re-sends a run's dead letters (after the destination or data was fixed). Letters that land are resolved;
+     * the run's failed count drops by them, and a run with none left turns succeeded.
+     */
+    public RunInfo replay(String runId, SyncJob job) {
+        RunInfo original = store.findRun(runId).orElseThrow(() -> new ConfigException(
+                "run " + runId + " is not in the state store; list runs with: ferry history"));
+        List<DeadLetter> letters = store.deadLetters(runId);
+        if (letters.isEmpty()) return original;
+        Lease lease = store.acquireLease(job.destinationResource(), newRunId());
+        Retrier retrier = new Retrier(job.retry(), runId);
+        try (Source source = connectors.requireSource(job.sourceType()).open(job.source());
+             Destination destination = connectors.requireDestination(job.destinationType()).open(job.destination())) {
+            Schema schema = source.schema();
+            WriteMode mode = job.mode() == WriteMode.REPLACE ? WriteMode.UPSERT : job.mode();
+            Map<Object[], DeadLetter> byRow = new IdentityHashMap<>();
+            List<Object[]> rows = new ArrayList<>();
+            for (DeadLetter l : letters) {
+                Object[] row = new Object[schema.size()];
+                for (int i = 0; i < schema.size(); i++) {
+                    row[i] = Values.parse(schema.column(i).type(), l.payload().get(schema.column(i).name()));
+                }
+                rows.add(row);
+                byRow.put(row, l);
+            }
+            Map<Object[], String> bad = new IdentityHashMap<>();
+            WriteResult r;
+            try (DestinationWriter writer = destination.open(schema, new WriteSpec(job.table(), job.key(), mode, job.name(), false))) {
+                r = writeBisecting(writer, new Batch(0, schema, rows, "", 0), retrier, bad);
+            }
+            List<Long> landed = new ArrayList<>();
+            byRow.forEach((row, l) -> {
+                if (!bad.containsKey(row)) landed.add(l.id());
+            });
+            store.resolveDeadLetters(landed);
+            Counters c = original.counters();
+            Counters after = new Counters(c.total(), c.processed(), c.inserted() + r.inserted(), c.updated() + r.updated(),
+                    c.unchanged() + r.unchanged(), c.skipped(), Math.max(0, c.failed() - landed.size()));
+            RunStatus status = after.failed() == 0 && original.status() == RunStatus.PARTIAL ? RunStatus.SUCCEEDED : original.status();
+            String msg = "replayed " + letters.size() + " dead letters: " + landed.size() + " landed, " + bad.size() + " still failing";
+            RunInfo updated = new RunInfo(original.runId(), original.syncName(), original.destination(), status, original.phase(),
+                    after, original.startedAt(), original.finishedAt(), Optional.of(msg),
+                    bad.isEmpty() ? Optional.empty() : Optional.of(bad.values().iterator().next()),
+                    original.resumedFrom(), original.options(), original.stats());
+            store.saveRun(updated);
+            return updated;
+        } finally {
+            store.releaseLease(lease);
+        }
+    }
+
+    private void markInterrupted(String runId) {
+        store.findRun(runId).filter(r -> r.status() == RunStatus.RUNNING).ifPresent(r -> store.saveRun(new RunInfo(
+                r.runId(), r.syncName(), r.destination(), RunStatus.INTERRUPTED, r.phase(), r.counters(), r.startedAt(),
+                Optional.of(clock.instant()), Optional.of("interrupted (process gone); a later run resumed from its checkpoint"),
+                r.error(), r.resumedFrom(), r.options(), r.stats())));
+    }
+
+    private void safeHeartbeat(Lease lease) {
+        try {
+            store.heartbeat(lease);
+        } catch (RuntimeException e) {
+            log.warn("run={} lease heartbeat failed: {}", lease.runId(), ErrorClassifier.describe(e));
+        }
+    }
+
+    private void publish(RunTracker run, RunListener listener) {
+        RunInfo snap = run.snapshot();
+        try {
+            store.saveRun(snap);
+        } catch (RuntimeException e) {
+            log.warn("run={} could not save progress: {}", run.runId(), ErrorClassifier.describe(e));
+        }
+        listener.onUpdate(snap);
+    }
+}

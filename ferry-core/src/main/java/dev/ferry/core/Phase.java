@@ -1,0 +1,9 @@
+package dev.ferry.core;
+
+public enum Phase {
+    QUEUED, PLANNING, DOWNLOADING, READING, WRITING, FINISHING, DONE;
+
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.ferry.core;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import dev.ferry.spi.RetriableSyncException;
+import dev.ferry.spi.SyncException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/** Runs an action under a {@link RetrySettings}, retrying only what {@link ErrorClassifier} calls transient. */
+public final class Retrier {
+    private static final Logger log = LoggerFactory.getLogger(Retrier.class);
+    private final RetryPolicy<Object> policy;
+
+    public Retrier(RetrySettings s, String runId) {
+        this.policy = RetryPolicy.builder()
+                .handleIf(e -> ErrorClassifier.classify(e) == ErrorKind.TRANSIENT)
+                .withMaxAttempts(s.maxAttempts())
+                .withBackoff(s.initialDelay(), s.maxDelay().compareTo(s.initialDelay()) > 0 ? s.maxDelay() : s.initialDelay().plusMillis(1), s.multiplier())
+                .withJitter(s.jitter())
+                .withDelayFnOn(ctx -> retryAfter(ctx.getLastException(), s.maxDelay()), RetriableSyncException.class)
+                .onRetry(e -> log.warn("run={} transient failure, retry {} of {}: {}", runId, e.getAttemptCount(),
+                        s.maxAttempts() - 1, ErrorClassifier.describe(e.getLastException())))
+                .build();
+    }
+
+    private static Duration retryAfter(Throwable t, Duration max) {
+        if (t instanceof RetriableSyncException r && r.retryAfter().isPresent()) {
+            Duration d = r.retryAfter().get();
+            return d.compareTo(max) > 0 ? max : d;
+        }
+        return Duration.ofMillis(-1); // negative: keep the computed backoff
+    }
+
+    public <T> T call(Supplier<T> action) {
+        try {
+            return Failsafe.with(policy).get(action::get);
+        } catch (FailsafeException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof RuntimeException re) throw re;
+            throw new SyncException(ErrorClassifier.describe(cause), cause);
+        }
+    }
+
+    public void run(Runnable action) {
+        call(() -> {
+            action.run();
+            return null;
+        });
+    }
+}

@@ -1,0 +1,93 @@
+package dev.ferry.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The live state of one run; {@link #snapshot()} freezes it into a {@link RunInfo}. Written by the engine thread only. */
+final class RunTracker {
+    private final String runId;
+    private final SyncJob job;
+    private final Clock clock;
+    private final Instant startedAt;
+    private volatile Phase phase = Phase.PLANNING;
+    private volatile RunStatus status = RunStatus.RUNNING;
+    private volatile Counters counters = Counters.ZERO;
+    private volatile long processedAtStart;
+    private volatile Instant writingSince;
+    private volatile Optional<Instant> finishedAt = Optional.empty();
+    private volatile Optional<String> message = Optional.empty();
+    private volatile Optional<String> error = Optional.empty();
+    private volatile Optional<String> resumedFrom = Optional.empty();
+    final Map<String, Object> stats = new ConcurrentHashMap<>();
+
+    RunTracker(String runId, SyncJob job, Clock clock) {
+        this.runId = runId;
+        this.job = job;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+    }
+
+    String runId() {
+        return runId;
+    }
+
+    void phase(Phase p) {
+        if (p == Phase.READING || p == Phase.WRITING) {
+            if (writingSince == null) writingSince = clock.instant();
+        }
+        phase = p;
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    Counters counters() {
+        return counters;
+    }
+
+    void counters(Counters c) {
+        counters = c;
+    }
+
+    void resumed(Checkpoint cp) {
+        resumedFrom = Optional.of(cp.runId());
+        counters = cp.counters();
+        processedAtStart = cp.counters().processed();
+    }
+
+    void finish(RunStatus s, String msg, String err) {
+        status = s;
+        phase = Phase.DONE;
+        finishedAt = Optional.of(clock.instant());
+        message = Optional.ofNullable(msg);
+        error = Optional.ofNullable(err);
+    }
+
+    RunStatus status() {
+        return status;
+    }
+
+    RunInfo snapshot() {
+        Counters c = counters;
+        Map<String, Object> s = new LinkedHashMap<>(stats);
+        Instant since = writingSince;
+        if (since != null) {
+            Instant end = finishedAt.orElse(clock.instant());
+            double secs = Math.max(0.001, Duration.between(since, end).toMillis() / 1000.0);
+            double rate = (c.processed() - processedAtStart) / secs;
+            s.put("rowsPerSecond", Math.round(rate));
+            if (c.total() > 0 && rate > 0 && !status.finished()) {
+                s.put("etaSeconds", Math.max(0, Math.round((c.total() - c.processed()) / rate)));
+            }
+        }
+        s.put("seconds", Duration.between(startedAt, finishedAt.orElse(clock.instant())).toMillis() / 1000.0);
+        return new RunInfo(runId, job.name(), job.destinationResource(), status, phase, c, startedAt, finishedAt,
+                message, error, resumedFrom, job.options(), s);
+    }
+}

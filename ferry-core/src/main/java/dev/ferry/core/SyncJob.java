@@ -1,0 +1,50 @@
+package dev.ferry.core;
+
+import dev.ferry.spi.ConnectorConfig;
+import dev.ferry.spi.WriteMode;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A validated, frozen sync definition: what the engine runs.
+ *
+ * @param table     destination table
+ * @param readAhead batches read ahead of the writer (memory ≈ batchSize × (readAhead + 2) rows)
+ */
+public record SyncJob(String name, String sourceType, ConnectorConfig source, String destinationType,
+                      ConnectorConfig destination, String table, List<String> key, Optional<String> cursor,
+                      WriteMode mode, int batchSize, int readAhead, RetrySettings retry, boolean fullRefresh) {
+    public SyncJob {
+        key = List.copyOf(key);
+    }
+
+    public SyncJob withFullRefresh(boolean value) {
+        return new SyncJob(name, sourceType, source, destinationType, destination, table, key, cursor, mode,
+                batchSize, readAhead, retry, value);
+    }
+
+    /** The leased resource: destination type, server/database (no credentials) and table. */
+    public String destinationResource() {
+        String url = destination.string("url").orElse("");
+        int q = url.indexOf('?');
+        if (q >= 0) url = url.substring(0, q);
+        int semi = url.indexOf(';');
+        if (semi >= 0) url = url.substring(0, semi);
+        return destinationType + ":" + url + "#" + table.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public Map<String, Object> options() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
+        o.put("fullRefresh", fullRefresh);
+        o.put("batchSize", batchSize);
+        o.put("incremental", cursor.isPresent());
+        o.put("source", sourceType);
+        o.put("destination", destinationType);
+        o.put("table", table);
+        return o;
+    }
+}

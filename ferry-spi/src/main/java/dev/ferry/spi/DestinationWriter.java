@@ -1,0 +1,19 @@
+package dev.ferry.spi;
+
+/**
+ * Writes a run's batches. Each {@link #write} is one destination transaction: when it returns, the rows are
+ * durable; when it throws, none of them are. The engine commits its checkpoint only after a write returned.
+ * After a {@link RetriableSyncException} the engine calls {@link #write} again with the same batch: the writer
+ * must reconnect if its connection broke. Writes must be idempotent per key for UPSERT and REPLACE.
+ */
+public interface DestinationWriter extends AutoCloseable {
+
+    WriteResult write(Batch batch);
+
+    /** Called once after the last batch of a completed pass (REPLACE swaps its new table in here). */
+    default void complete() {
+    }
+
+    @Override
+    void close();
+}

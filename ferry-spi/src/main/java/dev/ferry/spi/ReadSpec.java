@@ -1,0 +1,28 @@
+package dev.ferry.spi;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the engine asks of a source for one run.
+ *
+ * @param key        key columns: rows come ordered by them, and pages continue after the last key (keyset)
+ * @param cursor     optional cursor column for incremental runs
+ * @param cursorFrom exclusive lower bound on the cursor (the previous run's high-water mark), encoded by the source
+ * @param cursorTo   inclusive upper bound, fixed at plan time so rows changed during the run are left for the next one
+ * @param batchSize  rows per batch
+ */
+public record ReadSpec(List<String> key, Optional<String> cursor, Optional<String> cursorFrom,
+                       Optional<String> cursorTo, int batchSize) {
+    public ReadSpec {
+        key = List.copyOf(key);
+        cursor = cursor == null ? Optional.empty() : cursor;
+        cursorFrom = cursorFrom == null ? Optional.empty() : cursorFrom;
+        cursorTo = cursorTo == null ? Optional.empty() : cursorTo;
+        if (batchSize <= 0) throw new IllegalArgumentException("batchSize must be positive");
+    }
+
+    public ReadSpec withCursorTo(Optional<String> to) {
+        return new ReadSpec(key, cursor, cursorFrom, to, batchSize);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.ferry.spi;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** A connected source. Opened by a {@link SourceFactory}; closed by the engine when the run ends. */
+public interface Source extends AutoCloseable {
+
+    /** The columns the source delivers. */
+    Schema schema();
+
+    /** Count rows and fix the cursor's upper bound before reading. May return {@link Plan#unknown()}. */
+    default Plan plan(ReadSpec spec) {
+        return Plan.unknown();
+    }
+
+    /**
+     * Open a reader for the run. {@code resumeAfter} is a position from an earlier {@link Batch#position()}:
+     * the reader continues right after it.
+     */
+    SourceReader open(ReadSpec spec, Optional<String> resumeAfter);
+
+    /** Figures about what was read (bytes, lines, …), shown in the run's stats. */
+    default Map<String, Object> stats() {
+        return Map.of();
+    }
+
+    /** Phase names while reading, e.g. "downloading" for a file fetched before it is parsed. */
+    default Optional<String> phase() {
+        return Optional.empty();
+    }
+
+    @Override
+    void close();
+}
