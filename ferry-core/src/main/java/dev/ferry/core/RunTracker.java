@@ -86,6 +86,7 @@ final class RunTracker {
                 s.put("etaSeconds", Math.max(0, Math.round((c.total() - c.processed()) / rate)));
             }
         }
+        s.put("readThisRun", c.processed() - processedAtStart);
         s.put("seconds", Duration.between(startedAt, finishedAt.orElse(clock.instant())).toMillis() / 1000.0);
         return new RunInfo(runId, job.name(), job.destinationResource(), status, phase, c, startedAt, finishedAt,
                 message, error, resumedFrom, job.options(), s);

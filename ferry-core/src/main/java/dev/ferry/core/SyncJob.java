@@ -16,14 +16,24 @@ import java.util.Optional;
  */
 public record SyncJob(String name, String sourceType, ConnectorConfig source, String destinationType,
                       ConnectorConfig destination, String table, List<String> key, Optional<String> cursor,
-                      WriteMode mode, int batchSize, int readAhead, RetrySettings retry, boolean fullRefresh) {
+                      WriteMode mode, int batchSize, int readAhead, RetrySettings retry, boolean fullRefresh,
+                      Optional<String> origin) {
     public SyncJob {
         key = List.copyOf(key);
+        origin = origin == null ? Optional.empty() : origin;
+    }
+
+    /** Without an origin (the sync file or API object the job came from). */
+    public SyncJob(String name, String sourceType, ConnectorConfig source, String destinationType,
+                   ConnectorConfig destination, String table, List<String> key, Optional<String> cursor,
+                   WriteMode mode, int batchSize, int readAhead, RetrySettings retry, boolean fullRefresh) {
+        this(name, sourceType, source, destinationType, destination, table, key, cursor, mode, batchSize, readAhead,
+                retry, fullRefresh, Optional.empty());
     }
 
     public SyncJob withFullRefresh(boolean value) {
         return new SyncJob(name, sourceType, source, destinationType, destination, table, key, cursor, mode,
-                batchSize, readAhead, retry, value);
+                batchSize, readAhead, retry, value, origin);
     }
 
     /** The leased resource: destination type, server/database (no credentials) and table. */
@@ -45,6 +55,7 @@ public record SyncJob(String name, String sourceType, ConnectorConfig source, St
         o.put("source", sourceType);
         o.put("destination", destinationType);
         o.put("table", table);
+        origin.ifPresent(f -> o.put("origin", f));
         return o;
     }
 }

@@ -1,0 +1,63 @@
+package dev.ferry.cli;
+
+import dev.ferry.core.Counters;
+import dev.ferry.core.RunInfo;
+import dev.ferry.core.RunStatus;
+import dev.ferry.core.RunViews;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+/** How runs are printed: one-line summaries, tables, JSON. */
+final class Console {
+    static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private Console() {
+    }
+
+    static String summary(RunInfo r) {
+        Counters c = r.counters();
+        Object secs = r.stats().getOrDefault("seconds", 0.0);
+        Object rate = r.stats().get("rowsPerSecond");
+        return String.format(Locale.ROOT, "%s %s %s in %ss: %d rows (%d inserted, %d updated, %d unchanged, %d skipped, %d failed)%s  [run %s]%s",
+                r.status() == RunStatus.SUCCEEDED ? "OK  " : r.status() == RunStatus.PARTIAL ? "PART" : "FAIL",
+                r.syncName(), r.status().label(), secs, c.processed(), c.inserted(), c.updated(), c.unchanged(), c.skipped(),
+                c.failed(), rate == null ? "" : ", " + rate + " rows/s", r.runId(),
+                r.error().map(e -> "\n  error: " + e).orElse("") + r.message().filter(m -> r.status() != RunStatus.SUCCEEDED).map(m -> "\n  " + m).orElse(""));
+    }
+
+    static void json(PrintStream out, Object value) {
+        out.println(JSON.writeValueAsString(value));
+    }
+
+    static void json(PrintStream out, RunInfo r) {
+        json(out, RunViews.asMap(r));
+    }
+
+    static void table(PrintStream out, List<RunInfo> runs) {
+        if (runs.isEmpty()) {
+            out.println("no runs");
+            return;
+        }
+        out.printf("%-25s %-20s %-11s %-9s %7s %10s %9s %9s %9s %7s  %s%n", "RUN", "SYNC", "STATUS", "PHASE", "PCT",
+                "PROCESSED", "INSERTED", "UPDATED", "UNCHANGED", "FAILED", "STARTED");
+        for (RunInfo r : runs) {
+            Counters c = r.counters();
+            out.printf(Locale.ROOT, "%-25s %-20s %-11s %-9s %7s %10d %9d %9d %9d %7d  %s%n", r.runId(), r.syncName(),
+                    r.status().label(), r.phase().label(), r.percent().map(p -> String.format(Locale.ROOT, "%.1f%%", p)).orElse("-"),
+                    c.processed(), c.inserted(), c.updated(), c.unchanged(), c.failed(), r.startedAt());
+        }
+    }
+
+    static int exitCode(RunInfo r) {
+        return switch (r.status()) {
+            case SUCCEEDED -> 0;
+            case PARTIAL -> 3;
+            default -> 1;
+        };
+    }
+}

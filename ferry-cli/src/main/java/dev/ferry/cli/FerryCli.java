@@ -1,0 +1,206 @@
+package dev.ferry.cli;
+
+import dev.ferry.core.CancelToken;
+import dev.ferry.core.Connectors;
+import dev.ferry.core.Engine;
+import dev.ferry.core.RunInfo;
+import dev.ferry.core.RunListener;
+import dev.ferry.core.StateStore;
+import dev.ferry.core.SyncJob;
+import dev.ferry.spi.ConfigException;
+import dev.ferry.spi.SyncException;
+import dev.ferry.store.JdbcStateStore;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** The ferry command line. Exit codes: 0 ok, 1 failed, 2 bad config/usage, 3 partial (dead letters). */
+@Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
+        description = "Moves records from sources into destinations in batches: exactly once per key, resumable, observable.",
+        subcommands = {FerryCli.Run.class, FerryCli.Status.class, FerryCli.History.class, FerryCli.Replay.class,
+                DemoCommand.class, CommandLine.HelpCommand.class})
+public final class FerryCli {
+    static final int OK = 0, FAILED = 1, USAGE = 2, PARTIAL = 3;
+
+    @Option(names = "--state", description = "State store JDBC URL (default: $FERRY_STATE, the sync file's state:, or "
+            + SyncFileLoader.DEFAULT_STATE + ")", scope = CommandLine.ScopeType.INHERIT)
+    String state;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log details and print stack traces", scope = CommandLine.ScopeType.INHERIT)
+    boolean verbose;
+
+    public static void main(String[] args) {
+        boolean verbose = List.of(args).contains("--verbose") || List.of(args).contains("-v");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        System.setProperty("org.slf4j.simpleLogger.log.dev.ferry", verbose ? "debug" : "warn");
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new FerryCli());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> handle(e, cmd.getErr(), ((FerryCli) cmd.getCommandSpec().root().userObject()).verbose));
+        cl.setParameterExceptionHandler((e, a) -> {
+            e.getCommandLine().getErr().println("ferry: " + e.getMessage());
+            e.getCommandLine().getErr().println("see: ferry " + e.getCommandLine().getCommandName() + " --help");
+            return USAGE;
+        });
+        return cl.execute(args);
+    }
+
+    static int handle(Exception e, java.io.PrintWriter err, boolean verbose) {
+        if (e instanceof ConfigException ce) {
+            err.println("ferry: the configuration has " + ce.problems().size() + (ce.problems().size() == 1 ? " problem:" : " problems:"));
+            ce.problems().forEach(p -> err.println("  - " + p));
+            if (verbose) e.printStackTrace(err);
+            return USAGE;
+        }
+        err.println("ferry: " + (e instanceof SyncException ? e.getMessage() : dev.ferry.core.ErrorClassifier.describe(e)));
+        if (verbose) e.printStackTrace(err);
+        else if (!(e instanceof SyncException)) err.println("(run with --verbose for details)");
+        return FAILED;
+    }
+
+    String stateUrl(Optional<String> fromFile) {
+        if (state != null && !state.isBlank()) return state;
+        String env = System.getenv("FERRY_STATE");
+        if (env != null && !env.isBlank()) return env;
+        return fromFile.orElse(SyncFileLoader.DEFAULT_STATE);
+    }
+
+    static StateStore openStore(String url) {
+        return JdbcStateStore.open(url, null, null);
+    }
+
+    static boolean interactive() {
+        return System.console() != null && System.getenv("CI") == null;
+    }
+
+    /** Runs a job with a progress display; SIGINT/SIGTERM stops it after the current batch (resumable). */
+    static RunInfo runWithProgress(Engine engine, SyncJob job, boolean showProgress) {
+        CancelToken cancel = new CancelToken();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            cancel.cancel();
+            try {
+                done.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "ferry-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (ProgressDisplay progress = new ProgressDisplay(job.name(), interactive(), System.err)) {
+            RunListener listener = showProgress ? progress : RunListener.NONE;
+            return engine.run(job, listener, cancel);
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down
+            }
+        }
+    }
+
+    @Command(name = "run", description = "Run a sync file (resumes an interrupted run from its checkpoint).")
+    static final class Run implements Callable<Integer> {
+        @CommandLine.ParentCommand FerryCli root;
+        @Parameters(paramLabel = "FILE", description = "The sync file (YAML)") Path file;
+        @Option(names = "--full-refresh", description = "Forget checkpoint and cursor: re-read the whole source") boolean fullRefresh;
+        @Option(names = "--json", description = "Print the final run as JSON") boolean json;
+        @Option(names = "--no-progress", description = "No progress bar") boolean noProgress;
+
+        @Override
+        public Integer call() {
+            Connectors connectors = Connectors.load();
+            SyncFile sf = new SyncFileLoader(connectors, System::getenv).load(file);
+            SyncJob job = sf.job().withFullRefresh(fullRefresh);
+            try (StateStore store = openStore(root.stateUrl(Optional.of(sf.stateUrl())))) {
+                Engine engine = new Engine(store, connectors, Clock.systemUTC());
+                RunInfo r = runWithProgress(engine, job, !json && !noProgress);
+                PrintStream out = System.out;
+                if (json) Console.json(out, r);
+                else out.println(Console.summary(r));
+                return Console.exitCode(r);
+            }
+        }
+    }
+
+    @Command(name = "status", description = "Show active runs, or one run.")
+    static final class Status implements Callable<Integer> {
+        @CommandLine.ParentCommand FerryCli root;
+        @Parameters(paramLabel = "RUN_ID", arity = "0..1") String runId;
+        @Option(names = "--json") boolean json;
+
+        @Override
+        public Integer call() {
+            try (StateStore store = openStore(root.stateUrl(Optional.empty()))) {
+                if (runId != null) {
+                    RunInfo r = store.findRun(runId).orElseThrow(() -> new SyncException("run " + runId
+                            + " is not in the state store " + root.stateUrl(Optional.empty()) + "; list runs with: ferry history"));
+                    if (json) Console.json(System.out, r);
+                    else System.out.println(Console.summary(r));
+                    return OK;
+                }
+                List<RunInfo> active = store.activeRuns();
+                if (json) Console.json(System.out, active.stream().map(dev.ferry.core.RunViews::asMap).toList());
+                else if (active.isEmpty()) System.out.println("no active runs");
+                else Console.table(System.out, active);
+                return OK;
+            }
+        }
+    }
+
+    @Command(name = "history", description = "List past runs, newest first.")
+    static final class History implements Callable<Integer> {
+        @CommandLine.ParentCommand FerryCli root;
+        @Parameters(paramLabel = "SYNC", arity = "0..1", description = "Only this sync's runs") String sync;
+        @Option(names = "--limit", defaultValue = "20") int limit;
+        @Option(names = "--json") boolean json;
+
+        @Override
+        public Integer call() {
+            try (StateStore store = openStore(root.stateUrl(Optional.empty()))) {
+                List<RunInfo> runs = store.history(Optional.ofNullable(sync), limit);
+                if (json) Console.json(System.out, runs.stream().map(dev.ferry.core.RunViews::asMap).toList());
+                else Console.table(System.out, runs);
+                return OK;
+            }
+        }
+    }
+
+    @Command(name = "replay", description = "Re-send a run's dead letters (after fixing the data or the destination).")
+    static final class Replay implements Callable<Integer> {
+        @CommandLine.ParentCommand FerryCli root;
+        @Parameters(index = "0", paramLabel = "RUN_ID") String runId;
+        @Parameters(index = "1", paramLabel = "FILE", arity = "0..1", description = "The sync file (default: the one the run used)") Path file;
+        @Option(names = "--json") boolean json;
+
+        @Override
+        public Integer call() {
+            Connectors connectors = Connectors.load();
+            try (StateStore store = openStore(root.stateUrl(Optional.empty()))) {
+                RunInfo original = store.findRun(runId).orElseThrow(() -> new SyncException("run " + runId
+                        + " is not in the state store " + root.stateUrl(Optional.empty()) + "; list runs with: ferry history"));
+                Path syncFile = file != null ? file : Optional.ofNullable(original.options().get("origin")).map(o -> Path.of(o.toString()))
+                        .orElseThrow(() -> new ConfigException("run " + runId + " did not come from a sync file; give it: ferry replay " + runId + " FILE"));
+                SyncJob job = new SyncFileLoader(connectors, System::getenv).load(syncFile).job();
+                RunInfo r = new Engine(store, connectors, Clock.systemUTC()).replay(runId, job);
+                if (json) Console.json(System.out, r);
+                else System.out.println(Console.summary(r) + r.message().map(m -> "\n  " + m).orElse(""));
+                return Console.exitCode(r);
+            }
+        }
+    }
+}
