@@ -15,6 +15,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -275,7 +276,16 @@ final class Values {
         if (a == null || b == null) return a == b;
         if (a instanceof BigDecimal x && b instanceof BigDecimal y) return x.compareTo(y) == 0;
         if (a instanceof byte[] x && b instanceof byte[] y) return Arrays.equals(x, y);
-        if (a instanceof OffsetDateTime x && b instanceof OffsetDateTime y) return x.toInstant().equals(y.toInstant());
+        // databases keep microseconds: compare time values at that precision
+        if (a instanceof OffsetDateTime x && b instanceof OffsetDateTime y) {
+            return x.toInstant().truncatedTo(ChronoUnit.MICROS).equals(y.toInstant().truncatedTo(ChronoUnit.MICROS));
+        }
+        if (a instanceof LocalDateTime x && b instanceof LocalDateTime y) {
+            return x.truncatedTo(ChronoUnit.MICROS).equals(y.truncatedTo(ChronoUnit.MICROS));
+        }
+        if (a instanceof LocalTime x && b instanceof LocalTime y) {
+            return x.truncatedTo(ChronoUnit.MICROS).equals(y.truncatedTo(ChronoUnit.MICROS));
+        }
         if (a instanceof Number x && b instanceof Number y && !(a instanceof BigDecimal) && !(b instanceof BigDecimal)) {
             return a.getClass() == b.getClass() ? a.equals(b) : x.doubleValue() == y.doubleValue();
         }
