@@ -1,0 +1,130 @@
+package dev.ferry.connectors.jdbc;
+
+import dev.ferry.spi.Column;
+import dev.ferry.spi.ConfigException;
+import dev.ferry.spi.Destination;
+import dev.ferry.spi.DestinationWriter;
+import dev.ferry.spi.Schema;
+import dev.ferry.spi.SyncException;
+import dev.ferry.spi.WriteMode;
+import dev.ferry.spi.WriteSpec;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A database to write into; {@link #open} prepares the table (schema, table, replace's new table) and picks a writer. */
+final class JdbcDestination implements Destination {
+    static final String NEW_SUFFIX = "__ferry_new";
+    static final String OLD_SUFFIX = "__ferry_old";
+
+    private final Jdbc.Settings settings;
+    private final String configTable;
+    private final boolean createSchema;
+    private final Connection connection;
+
+    JdbcDestination(Jdbc.Settings settings, String table, boolean createSchema) {
+        this.settings = settings;
+        this.configTable = table;
+        this.createSchema = createSchema;
+        this.connection = Jdbc.connect(settings); // fail fast on a bad URL or password
+    }
+
+    /** Names of the table a run writes: the final one and, for REPLACE, the one being loaded. */
+    record Names(String schema, String table, String writeTable, Dialect dialect) {
+        String qualified(String t) {
+            return (schema == null ? "" : dialect.quoteFolded(schema) + ".") + dialect.quoteFolded(t);
+        }
+
+        String target() {
+            return qualified(writeTable);
+        }
+
+        String display() {
+            return (schema == null ? "" : schema + ".") + table;
+        }
+    }
+
+    @Override
+    public DestinationWriter open(Schema schema, WriteSpec spec) {
+        Dialect dialect = settings.dialect();
+        String table = spec.table() == null || spec.table().isBlank() ? configTable : spec.table();
+        String[] parts = Dialect.splitTable(table, settings.path() + ".table");
+        String schemaName = parts.length == 2 ? parts[0] : null;
+        String tableName = parts[parts.length - 1];
+        for (Column c : schema.columns()) {
+            if (!Dialect.isIdentifier(c.name())) {
+                throw new ConfigException("source: column name '" + c.name() + "' cannot be created in " + table
+                        + "; use letters, digits, _ and $ (alias it in source.query)");
+            }
+        }
+        List<String> key = new ArrayList<>();
+        for (String k : spec.key()) {
+            key.add(schema.find(k).orElseThrow(() -> new ConfigException("source.key: column '" + k
+                    + "' is not in the source; its columns are " + schema.names())).name());
+        }
+        boolean replace = spec.mode() == WriteMode.REPLACE;
+        Names names = new Names(schemaName, tableName, replace ? tableName + NEW_SUFFIX : tableName, dialect);
+        try (Statement st = connection.createStatement()) {
+            connection.setAutoCommit(true);
+            if (schemaName != null) ensureSchema(st, schemaName, dialect);
+            if (replace && spec.fresh()) st.execute("DROP TABLE IF EXISTS " + names.target());
+            // APPEND inserts every row, so its table gets no key that would refuse a repeated one
+            st.execute(createTableSql(names, schema, spec.mode() == WriteMode.APPEND ? List.of() : key));
+        } catch (SQLException e) {
+            throw new SyncException("cannot prepare table " + names.display() + " in " + settings.safeUrl() + ": "
+                    + Jdbc.firstLine(e.getMessage()), e);
+        }
+        return dialect == Dialect.POSTGRES
+                ? new PostgresWriter(settings, names, schema, key, spec.mode())
+                : new RowWriter(settings, names, schema, key, spec.mode());
+    }
+
+    private void ensureSchema(Statement st, String schemaName, Dialect dialect) throws SQLException {
+        if (createSchema) {
+            st.execute((dialect == Dialect.MARIADB ? "CREATE DATABASE IF NOT EXISTS " : "CREATE SCHEMA IF NOT EXISTS ")
+                    + dialect.quoteFolded(schemaName));
+            return;
+        }
+        var rs = connection.getMetaData().getSchemas();
+        boolean found = false;
+        if (dialect == Dialect.MARIADB) rs = connection.getMetaData().getCatalogs();
+        while (rs.next()) found |= rs.getString(1).equalsIgnoreCase(schemaName);
+        rs.close();
+        if (!found) {
+            throw new ConfigException(settings.path() + ".table: schema " + schemaName + " does not exist in "
+                    + settings.safeUrl() + "; create it or set " + settings.path() + ".createSchema: true");
+        }
+    }
+
+    static String createTableSql(Names names, Schema schema, List<String> key) {
+        Dialect d = names.dialect();
+        StringBuilder sb = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(names.target()).append(" (");
+        for (Column c : schema.columns()) {
+            boolean isKey = key.stream().anyMatch(k -> k.equalsIgnoreCase(c.name()));
+            sb.append(d.quoteFolded(c.name())).append(' ').append(d.ddlType(c, isKey));
+            if (isKey || !c.nullable()) sb.append(" NOT NULL");
+            sb.append(", ");
+        }
+        if (!key.isEmpty()) {
+            // PostgreSQL index names are per schema: name the key after the final table so a replace can swap it in
+            if (d == Dialect.POSTGRES) sb.append("CONSTRAINT ").append(d.quoteFolded(names.writeTable() + "_pkey")).append(' ');
+            sb.append("PRIMARY KEY (");
+            for (int i = 0; i < key.size(); i++) sb.append(i > 0 ? ", " : "").append(d.quoteFolded(key.get(i)));
+            sb.append(")");
+        } else {
+            sb.setLength(sb.length() - 2);
+        }
+        sb.append(")");
+        // binary collation: keys "a" and "A" are different rows, as in the source
+        if (d == Dialect.MARIADB) sb.append(" DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        Jdbc.closeQuietly(connection);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.ferry.connectors.jdbc;
+
+import dev.ferry.spi.ConfigException;
+import dev.ferry.spi.ConnectorConfig;
+import dev.ferry.spi.Destination;
+import dev.ferry.spi.DestinationFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Writes into a table over JDBC: PostgreSQL (COPY into a stage + merge), MariaDB/MySQL and H2 (compare, then
+ * batched upserts). Keys: url, user, password, table, mode (the engine passes it), createSchema (default true).
+ */
+public final class JdbcDestinationFactory implements DestinationFactory {
+
+    @Override
+    public Set<String> types() {
+        return Set.of("postgres", "mariadb", "mysql", "h2");
+    }
+
+    @Override
+    public void validate(ConnectorConfig config, List<String> problems) {
+        String url = config.require("url", problems, "the JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/test");
+        if (!url.isEmpty() && Dialect.fromUrl(url) == null) {
+            problems.add(config.key("url") + ": '" + Jdbc.redact(url) + "' is not a supported JDBC URL; "
+                    + "use jdbc:postgresql://…, jdbc:mariadb://…, jdbc:mysql://… or jdbc:h2:…");
+        }
+        String table = config.require("table", problems, "the table to write, e.g. public.orders (created if missing)");
+        if (!table.isEmpty()) {
+            try {
+                Dialect.splitTable(table, config.key("table"));
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        config.string("mode").map(m -> m.toLowerCase(Locale.ROOT).trim())
+                .filter(m -> !Set.of("upsert", "append", "replace").contains(m))
+                .ifPresent(m -> problems.add(config.key("mode") + ": '" + m + "' is not a mode; use upsert, append or replace"));
+        config.string("createSchema").map(s -> s.toLowerCase(Locale.ROOT).trim())
+                .filter(s -> !s.equals("true") && !s.equals("false"))
+                .ifPresent(s -> problems.add(config.key("createSchema") + ": '" + s + "' is not true or false"));
+    }
+
+    @Override
+    public Destination open(ConnectorConfig config) {
+        List<String> problems = new ArrayList<>();
+        validate(config, problems);
+        if (!problems.isEmpty()) throw new ConfigException(problems);
+        String url = config.string("url").orElseThrow();
+        Jdbc.Settings settings = new Jdbc.Settings(config.path(), url, config.string("user").orElse(null),
+                config.string("password").orElse(null), Dialect.fromUrl(url));
+        boolean createSchema = config.string("createSchema").map(s -> Boolean.parseBoolean(s.trim())).orElse(true);
+        return new JdbcDestination(settings, config.string("table").orElseThrow(), createSchema);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.ferry.connectors.jdbc;
+
+import dev.ferry.spi.Column;
+import dev.ferry.spi.ColumnType;
+import dev.ferry.spi.ConfigException;
+import dev.ferry.spi.Plan;
+import dev.ferry.spi.ReadSpec;
+import dev.ferry.spi.Schema;
+import dev.ferry.spi.SourceReader;
+import dev.ferry.spi.Source;
+import dev.ferry.spi.SyncException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** A table or query read in key order. The schema comes from the result set metadata of a 1=0 probe. */
+final class JdbcSource implements Source {
+    private final Jdbc.Settings settings;
+    private final Dialect dialect;
+    private final String from;       // "schema"."table" or (query) q
+    private final String what;       // for messages
+    private final int fetchSize;
+    private final Connection connection; // for schema() and plan(); readers open their own
+    private final Schema schema;
+
+    JdbcSource(Jdbc.Settings settings, Optional<String> table, Optional<String> query, int fetchSize) {
+        this.settings = settings;
+        this.dialect = settings.dialect();
+        this.fetchSize = fetchSize;
+        if (table.isPresent()) {
+            this.from = dialect.qualifiedTable(table.get(), settings.path() + ".table");
+            this.what = "table " + table.get();
+        } else {
+            this.from = "(" + stripSemicolon(query.orElseThrow()) + ") q";
+            this.what = "query";
+        }
+        this.connection = Jdbc.connect(settings);
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT * FROM " + from + " WHERE 1=0")) {
+            ResultSetMetaData md = rs.getMetaData();
+            List<Column> cols = new ArrayList<>();
+            for (int i = 1; i <= md.getColumnCount(); i++) cols.add(Values.column(md, i, dialect));
+            this.schema = new Schema(cols);
+        } catch (SQLException e) {
+            Jdbc.closeQuietly(connection);
+            if (table.isPresent() && Jdbc.isMissingTable(e)) {
+                throw new ConfigException(settings.path() + ".table: table " + table.get() + " does not exist in "
+                        + settings.safeUrl() + "; check the name (schema.table)");
+            }
+            if (table.isEmpty()) {
+                throw new ConfigException(settings.path() + ".query: the query fails on " + settings.safeUrl() + ": "
+                        + Jdbc.firstLine(e.getMessage()) + "; check the SQL");
+            }
+            throw new SyncException("cannot read " + what + " in " + settings.safeUrl() + ": " + Jdbc.firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static String stripSemicolon(String q) {
+        String s = q.strip();
+        while (s.endsWith(";")) s = s.substring(0, s.length() - 1).strip();
+        return s;
+    }
+
+    @Override
+    public Schema schema() {
+        return schema;
+    }
+
+    Jdbc.Settings settings() {
+        return settings;
+    }
+
+    String from() {
+        return from;
+    }
+
+    String what() {
+        return what;
+    }
+
+    int fetchSize() {
+        return fetchSize;
+    }
+
+    /** The cursor filter "c > ? AND c <= ?" (parts present per spec) and its parameters, or "" when none. */
+    Filter cursorFilter(ReadSpec spec) {
+        if (spec.cursor().isEmpty()) return new Filter("", List.of(), List.of());
+        Column c = column(spec.cursor().get(), "cursor");
+        List<String> parts = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        List<ColumnType> types = new ArrayList<>();
+        String q = dialect.quoteExact(c.name());
+        spec.cursorFrom().ifPresent(v -> {
+            parts.add(q + " > ?");
+            params.add(Values.parse(v, c.type()));
+            types.add(c.type());
+        });
+        spec.cursorTo().ifPresent(v -> {
+            parts.add(q + " <= ?");
+            params.add(Values.parse(v, c.type()));
+            types.add(c.type());
+        });
+        return new Filter(String.join(" AND ", parts), params, types);
+    }
+
+    record Filter(String sql, List<Object> params, List<ColumnType> types) {
+        int bind(PreparedStatement ps, int start, Dialect dialect) throws SQLException {
+            int i = start;
+            for (int p = 0; p < params.size(); p++) Values.bind(ps, i++, params.get(p), types.get(p), dialect);
+            return i;
+        }
+    }
+
+    Column column(String name, String key) {
+        return schema.find(name).orElseThrow(() -> new ConfigException(settings.path() + "." + key + ": column '" + name
+                + "' is not in the source; its columns are " + schema.names()));
+    }
+
+    @Override
+    public Plan plan(ReadSpec spec) {
+        Filter filter = cursorFilter(spec);
+        Optional<Column> cursor = spec.cursor().map(c -> column(c, "cursor"));
+        String sql = "SELECT count(*)" + cursor.map(c -> ", max(" + dialect.quoteExact(c.name()) + ")").orElse("")
+                + " FROM " + from + (filter.sql().isEmpty() ? "" : " WHERE " + filter.sql());
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            filter.bind(ps, 1, dialect);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long count = rs.getLong(1);
+                Optional<String> to = spec.cursorTo();
+                if (cursor.isPresent() && to.isEmpty()) {
+                    Object max = Values.reader(cursor.get().type(), dialect).read(rs, 2);
+                    to = max == null ? Optional.empty() : Optional.of(Values.format(max));
+                }
+                return new Plan(OptionalLong.of(count), OptionalLong.empty(), to);
+            }
+        } catch (SQLException e) {
+            throw new SyncException("cannot count " + what + " in " + settings.safeUrl() + ": " + Jdbc.firstLine(e.getMessage()), e);
+        }
+    }
+
+    @Override
+    public SourceReader open(ReadSpec spec, Optional<String> resumeAfter) {
+        return new JdbcSourceReader(this, spec, resumeAfter);
+    }
+
+    @Override
+    public void close() {
+        Jdbc.closeQuietly(connection);
+    }
+}

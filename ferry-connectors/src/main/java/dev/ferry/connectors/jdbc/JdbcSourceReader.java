@@ -1,0 +1,149 @@
+package dev.ferry.connectors.jdbc;
+
+import dev.ferry.spi.Batch;
+import dev.ferry.spi.Column;
+import dev.ferry.spi.ColumnType;
+import dev.ferry.spi.ReadSpec;
+import dev.ferry.spi.Schema;
+import dev.ferry.spi.SourceReader;
+import dev.ferry.spi.SyncException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Keyset pages: {@code WHERE (cursor filter) AND (k1,k2) > (?,?) ORDER BY k1,k2 LIMIT n}, never OFFSET.
+ * Owns its connection (it runs on the engine's reader thread); after a failure the next call reconnects
+ * and continues after the last key it returned.
+ */
+final class JdbcSourceReader implements SourceReader {
+    private final JdbcSource source;
+    private final Dialect dialect;
+    private final Schema schema;
+    private final int[] keyIndexes;
+    private final List<ColumnType> keyTypes = new ArrayList<>();
+    private final Values.Reader[] readers;
+    private final JdbcSource.Filter filter;
+    private final String firstPageSql;
+    private final String nextPageSql;
+    private final int batchSize;
+    private Connection connection;
+    private Object[] lastKey;
+    private long seq;
+    private boolean done;
+
+    JdbcSourceReader(JdbcSource source, ReadSpec spec, Optional<String> resumeAfter) {
+        this.source = source;
+        this.schema = source.schema();
+        this.dialect = source.settings().dialect();
+        this.batchSize = spec.batchSize();
+        this.keyIndexes = new int[spec.key().size()];
+        List<String> keyCols = new ArrayList<>();
+        for (int i = 0; i < keyIndexes.length; i++) {
+            Column c = source.column(spec.key().get(i), "key");
+            keyIndexes[i] = schema.indexOf(c.name());
+            keyTypes.add(c.type());
+            keyCols.add(dialect.quoteExact(c.name()));
+        }
+        this.readers = Values.readers(schema.columns(), dialect);
+        this.filter = source.cursorFilter(spec);
+        List<String> cols = new ArrayList<>();
+        for (Column c : schema.columns()) cols.add(dialect.quoteExact(c.name()));
+        String select = "SELECT " + String.join(", ", cols) + " FROM " + source.from();
+        String orderBy = " ORDER BY " + String.join(", ", keyCols) + " LIMIT " + batchSize;
+        String where = filter.sql();
+        this.firstPageSql = select + (where.isEmpty() ? "" : " WHERE " + where) + orderBy;
+        String after = keyAfter(keyCols);
+        this.nextPageSql = select + " WHERE " + (where.isEmpty() ? "" : where + " AND ") + after + orderBy;
+        this.lastKey = resumeAfter.map(p -> Values.decodeKey(p, keyTypes)).orElse(null);
+    }
+
+    /** (k1,k2) > (?,?) — or, where row values don't use indexes, (k1 > ?) OR (k1 = ? AND k2 > ?). */
+    private String keyAfter(List<String> keyCols) {
+        if (keyCols.size() == 1) return keyCols.get(0) + " > ?";
+        if (dialect.rowValues()) {
+            return "(" + String.join(", ", keyCols) + ") > (" + "?, ".repeat(keyCols.size() - 1) + "?)";
+        }
+        List<String> ors = new ArrayList<>();
+        for (int i = 0; i < keyCols.size(); i++) {
+            StringBuilder and = new StringBuilder("(");
+            for (int j = 0; j < i; j++) and.append(keyCols.get(j)).append(" = ? AND ");
+            and.append(keyCols.get(i)).append(" > ?)");
+            ors.add(and.toString());
+        }
+        return "(" + String.join(" OR ", ors) + ")";
+    }
+
+    private int bindKeyAfter(PreparedStatement ps, int start) throws SQLException {
+        int p = start;
+        if (keyIndexes.length == 1 || dialect.rowValues()) {
+            for (int i = 0; i < lastKey.length; i++) Values.bind(ps, p++, lastKey[i], keyTypes.get(i), dialect);
+        } else {
+            for (int i = 0; i < lastKey.length; i++) {
+                for (int j = 0; j <= i; j++) Values.bind(ps, p++, lastKey[j], keyTypes.get(j), dialect);
+            }
+        }
+        return p;
+    }
+
+    @Override
+    public Optional<Batch> next() {
+        if (done) return Optional.empty();
+        try {
+            if (connection == null || connection.isClosed()) {
+                connection = Jdbc.connect(source.settings());
+                // PostgreSQL streams a result set only inside a transaction with a fetch size
+                if (dialect == Dialect.POSTGRES) connection.setAutoCommit(false);
+            }
+            List<Object[]> rows = new ArrayList<>(Math.min(batchSize, 100_000));
+            long bytes = 0;
+            try (PreparedStatement ps = connection.prepareStatement(lastKey == null ? firstPageSql : nextPageSql)) {
+                ps.setFetchSize(Math.min(batchSize, source.fetchSize()));
+                int p = filter.bind(ps, 1, dialect);
+                if (lastKey != null) bindKeyAfter(ps, p);
+                try (ResultSet rs = ps.executeQuery()) {
+                    int n = readers.length;
+                    while (rs.next()) {
+                        Object[] row = new Object[n];
+                        for (int i = 0; i < n; i++) {
+                            Object v = readers[i].read(rs, i + 1);
+                            row[i] = v;
+                            bytes += v instanceof String s ? s.length() + 4 : v instanceof byte[] b ? b.length + 4 : 8;
+                        }
+                        rows.add(row);
+                    }
+                }
+            }
+            if (dialect == Dialect.POSTGRES) connection.commit();
+            if (rows.isEmpty()) {
+                done = true;
+                return Optional.empty();
+            }
+            if (rows.size() < batchSize) done = true;
+            Object[] last = rows.get(rows.size() - 1);
+            Object[] key = new Object[keyIndexes.length];
+            for (int i = 0; i < key.length; i++) key[i] = last[keyIndexes[i]];
+            lastKey = key;
+            return Optional.of(new Batch(seq++, schema, rows, Values.encodeKey(key), bytes));
+        } catch (SQLException e) {
+            Jdbc.rollbackQuietly(connection);
+            if (Jdbc.isConnectionError(e)) {
+                Jdbc.closeQuietly(connection);
+                connection = null;
+            }
+            throw new SyncException("cannot read " + source.what() + " from " + source.settings().safeUrl() + ": "
+                    + Jdbc.firstLine(e.getMessage()), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        Jdbc.closeQuietly(connection);
+        connection = null;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.ferry.connectors.jdbc;
+
+import dev.ferry.spi.Batch;
+import dev.ferry.spi.Column;
+import dev.ferry.spi.DestinationWriter;
+import dev.ferry.spi.Schema;
+import dev.ferry.spi.SyncException;
+import dev.ferry.spi.WriteMode;
+import dev.ferry.spi.WriteResult;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What every JDBC writer shares: one connection (reconnected after it broke), de-duplication, replace's swap. */
+abstract class JdbcWriter implements DestinationWriter {
+    protected final Jdbc.Settings settings;
+    protected final Dialect dialect;
+    protected final JdbcDestination.Names names;
+    protected final Schema schema;
+    protected final WriteMode mode;
+    protected final int[] keyIndexes;
+    protected final List<String> columnsSql = new ArrayList<>();
+    protected final List<String> keySql = new ArrayList<>();
+    protected Connection connection;
+
+    JdbcWriter(Jdbc.Settings settings, JdbcDestination.Names names, Schema schema, List<String> key, WriteMode mode) {
+        this.settings = settings;
+        this.dialect = settings.dialect();
+        this.names = names;
+        this.schema = schema;
+        this.mode = mode;
+        this.keyIndexes = schema.indexesOf(key);
+        for (Column c : schema.columns()) columnsSql.add(dialect.quoteFolded(c.name()));
+        for (String k : key) keySql.add(dialect.quoteFolded(k));
+    }
+
+    @Override
+    public final WriteResult write(Batch batch) {
+        if (batch.size() == 0) return WriteResult.NONE;
+        try {
+            ensureConnection();
+            WriteResult r = writeBatch(batch);
+            connection.commit();
+            afterCommit();
+            return r;
+        } catch (SQLException e) {
+            failed(e);
+            throw new SyncException("cannot write " + batch.size() + " rows to table " + names.display() + " in "
+                    + settings.safeUrl() + ": " + Jdbc.firstLine(e.getMessage()), e);
+        } catch (RuntimeException e) {
+            failed(null);
+            throw e;
+        }
+    }
+
+    protected abstract WriteResult writeBatch(Batch batch) throws SQLException;
+
+    /** Called after a batch committed. */
+    protected void afterCommit() {
+    }
+
+    /** Called after a write failed and was rolled back. */
+    protected void onFailure() {
+    }
+
+    private void failed(SQLException e) {
+        Jdbc.rollbackQuietly(connection);
+        onFailure();
+        boolean broken = e != null && Jdbc.isConnectionError(e);
+        try {
+            broken |= connection != null && !connection.isValid(2);
+        } catch (SQLException ignored) {
+            broken = true;
+        }
+        // a broken connection is dropped; the engine retries the batch and the next write reconnects
+        if (broken) {
+            Jdbc.closeQuietly(connection);
+            connection = null;
+        }
+    }
+
+    protected void ensureConnection() throws SQLException {
+        if (connection != null && !connection.isClosed()) return;
+        connection = Jdbc.connect(settings);
+        connection.setAutoCommit(false);
+        onConnect();
+    }
+
+    /** Per-connection setup (PostgreSQL creates its temporary stage here). */
+    protected void onConnect() throws SQLException {
+    }
+
+    /** The batch's rows with each key once, keeping the last occurrence (a key may repeat within one batch). */
+    protected List<Object[]> lastPerKey(List<Object[]> rows) {
+        if (keyIndexes.length == 0 || mode == WriteMode.APPEND) return rows;
+        Map<String, Object[]> byKey = new LinkedHashMap<>(rows.size() * 2);
+        for (Object[] row : rows) byKey.put(keyString(row, keyIndexes), row);
+        return byKey.size() == rows.size() ? rows : new ArrayList<>(byKey.values());
+    }
+
+    /** The key as a string for maps; decimals by value so 1.0 and 1.00 are the same key. */
+    static String keyString(Object[] row, int[] keyIndexes) {
+        Object[] k = new Object[keyIndexes.length];
+        for (int i = 0; i < k.length; i++) {
+            Object v = row[keyIndexes[i]];
+            k[i] = v instanceof BigDecimal d ? d.stripTrailingZeros() : v;
+        }
+        return Values.encodeKey(k);
+    }
+
+    /** REPLACE: the loaded table takes the final name in one step. */
+    @Override
+    public void complete() {
+        if (mode != WriteMode.REPLACE) return;
+        try {
+            ensureConnection();
+            try (Statement st = connection.createStatement()) {
+                swap(st);
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            Jdbc.rollbackQuietly(connection);
+            throw new SyncException("cannot swap the new copy into table " + names.display() + " in "
+                    + settings.safeUrl() + ": " + Jdbc.firstLine(e.getMessage()), e);
+        }
+    }
+
+    protected abstract void swap(Statement st) throws SQLException;
+
+    @Override
+    public void close() {
+        Jdbc.rollbackQuietly(connection);
+        Jdbc.closeQuietly(connection);
+        connection = null;
+    }
+}
