@@ -45,6 +45,7 @@ final class DemoCommand implements Callable<Integer> {
         if (!json) System.out.println("Creating " + rows + " sample task-detail rows in " + base.resolve("source") + ".mv.db …");
         createSample(sourceUrl, rows);
         try (Connection c = DriverManager.getConnection(destUrl); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS warehouse");
             s.execute("DROP TABLE IF EXISTS warehouse.taskdetail");
         }
         SyncJob job = new SyncJob(SYNC_NAME, "h2", new ConnectorConfig("source", Map.of("url", sourceUrl,

@@ -45,6 +45,8 @@ public final class FerryCli {
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         System.setProperty("org.slf4j.simpleLogger.log.dev.ferry", verbose ? "debug" : "warn");
+        // Flyway warns that H2 is newer than it was verified with: true, known, and not the user's concern
+        System.setProperty("org.slf4j.simpleLogger.log.org.flywaydb", verbose ? "info" : "error");
         System.exit(execute(args));
     }
 
