@@ -534,7 +534,7 @@ public final class JdbcStateStore implements StateStore {
                 } catch (SQLException e) {
                     rollbackQuietly(c);
                     if (attempt == 1 && isBroken(c, e)) {
-                        log.debug("state store {}: connection broke ({}); reconnecting", displayUrl, e.getMessage());
+                        log.info("state store {}: connection broke ({}); reconnecting", displayUrl, e.getMessage());
                         closeQuietly(c);
                         connection = null;
                         continue;

@@ -31,8 +31,7 @@ final class StoreUrl {
         if (!upper.contains(";AUTO_SERVER=")) s.append(";AUTO_SERVER=TRUE");
         // lease takeover waits on a row lock held by a concurrent checkpoint; H2's 1 s default is too short
         if (!upper.contains(";LOCK_TIMEOUT=")) s.append(";LOCK_TIMEOUT=10000");
-        // H2 writes commits to the file up to a second late by default: a kill -9 then loses checkpoints
-        // of batches the destination already committed. Write each commit out at once.
+        // H2 writes commits to the file up to 500 ms late: a killed run would lose its last checkpoints and lease
         if (!upper.contains(";WRITE_DELAY=")) s.append(";WRITE_DELAY=0");
         return s.toString();
     }

@@ -80,7 +80,8 @@ final class Jdbc {
     static boolean isMissingTable(SQLException e) {
         String st = e.getSQLState();
         return "42P01".equals(st) || "42S02".equals(st) || e.getErrorCode() == 1146 || e.getErrorCode() == 42102
-                || e.getErrorCode() == 42104;
+                || e.getErrorCode() == 42104
+                || e.getErrorCode() == 90079 || e.getErrorCode() == 1049; // H2 and MariaDB: the schema is missing
     }
 
     static void closeQuietly(AutoCloseable c) {
