@@ -42,6 +42,7 @@ final class CsvBatchReader implements SourceReader {
             bytesBefore = scan.bytesRead();
         }
         List<Object[]> rows = new ArrayList<>(Math.min(spec.batchSize(), 10_000));
+        long consumedBefore = consumed;
         while (rows.size() < spec.batchSize()) {
             Optional<CsvScan.Cells> cells = scan.next();
             if (cells.isEmpty()) {
@@ -56,11 +57,22 @@ final class CsvBatchReader implements SourceReader {
             close();
             return Optional.empty();
         }
-        long bytes = scan.bytesRead() - bytesBefore;
-        bytesBefore = scan.bytesRead();
         return Optional.of(new Batch(seq++, source.schema(), rows,
-                new CsvPosition(consumed, source.fingerprintValue()).encode(), bytes));
+                new CsvPosition(consumed, source.fingerprintValue()).encode(), bytes(consumed - consumedBefore)));
     }
+
+    /**
+     * Bytes this batch stands for. The parser reads ahead in large buffers, so once the row count is known (after
+     * plan) the file size is shared out by rows, which keeps byte progress smooth; before that, the bytes read.
+     */
+    private long bytes(long rowsConsumed) {
+        long total = source.rowCount();
+        if (total > 0) return Math.round((double) source.sizeBytes() * rowsConsumed / total);
+        long delta = scan.bytesRead() - bytesBefore;
+        bytesBefore = scan.bytesRead();
+        return delta;
+    }
+
 
     @Override
     public void close() {

@@ -57,6 +57,7 @@ final class CsvScan implements AutoCloseable {
                 .allowExtraFields(true)   // ragged rows are judged by the caller, who knows the header
                 .allowMissingFields(true)
                 .detectBomHeader(true)
+                .allowUnclosedQuote(false) // else an unclosed quote silently swallows the rest of the file
                 .build(new CellsHandler(), counted, settings.encoding());
         this.records = reader.iterator();
     }

@@ -153,7 +153,8 @@ final class CsvSource implements Source {
             for (CsvScan.Cells row : sample) {
                 if (i >= row.size()) continue;
                 String text = row.text()[i];
-                if (RowDecoder.isNull(text, row.quoted()[i], settings.nullValues())) continue;
+                // blank cells say nothing about the type (and read as null in a typed column)
+                if (text.isBlank() || RowDecoder.isNull(text, row.quoted()[i], settings.nullValues())) continue;
                 guess.observe(text);
             }
             columns.add(guess.column(name, sawWholeFile));
@@ -217,6 +218,15 @@ final class CsvSource implements Source {
 
     RowDecoder decoder() {
         return decoder;
+    }
+
+    /** Data rows in the file, known once {@link #plan} has run; -1 before. */
+    long rowCount() {
+        return rows;
+    }
+
+    long sizeBytes() {
+        return sizeBytes;
     }
 
     String fingerprintValue() {
