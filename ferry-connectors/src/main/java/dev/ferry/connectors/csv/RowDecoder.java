@@ -1,9 +1,12 @@
 package dev.ferry.connectors.csv;
 
 import dev.ferry.spi.Column;
+import ColumnType;
 import dev.ferry.spi.Schema;
 import dev.ferry.spi.SyncException;
 
+import java.math.BigDecimal;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -17,7 +20,7 @@ final class RowDecoder {
     private final Set<String> nullValues;
     private final String where;
     private final String columnsKey;
-    private final boolean inferred[];
+    private final boolean[] inferred;
     private final int inferRows;
 
     RowDecoder(Schema schema, Set<String> nullValues, String where, String columnsKey, boolean[] inferred, int inferRows) {
@@ -65,12 +68,12 @@ final class RowDecoder {
 
     /** The narrowest declaration that holds both the column's values so far and this one. */
     private static String suggestion(Column c, String text) {
-        dev.ferry.spi.ColumnType seen = CsvTypes.classify(text);
-        dev.ferry.spi.ColumnType wide = ColumnGuess.widen(c.type(), seen);
-        if (wide == dev.ferry.spi.ColumnType.DECIMAL) {
-            java.math.BigDecimal d;
+        ColumnType seen = CsvTypes.classify(text);
+        ColumnType wide = ColumnGuess.widen(c.type(), seen);
+        if (wide == ColumnType.DECIMAL) {
+            BigDecimal d;
             try {
-                d = new java.math.BigDecimal(text.strip());
+                d = new BigDecimal(text.strip());
             } catch (NumberFormatException e) {
                 return "string";
             }
@@ -78,8 +81,8 @@ final class RowDecoder {
             int integerDigits = Math.max(Math.max(d.precision() - d.scale(), 1), c.precision() - c.scale());
             return "\"decimal(" + Math.max(integerDigits + scale, ColumnGuess.MIN_DECIMAL_PRECISION + scale) + "," + scale + ")\"";
         }
-        if (wide == c.type() || wide == dev.ferry.spi.ColumnType.STRING) return "string";
-        return wide.name().toLowerCase(java.util.Locale.ROOT);
+        if (wide == c.type() || wide == ColumnType.STRING) return "string";
+        return wide.name().toLowerCase(Locale.ROOT);
     }
 
     private void checkExtraCellsEmpty(CsvScan.Cells cells) {
