@@ -1,7 +1,7 @@
 package dev.ferry.connectors.csv;
 
 import dev.ferry.spi.Column;
-import ColumnType;
+import dev.ferry.spi.ColumnType;
 import dev.ferry.spi.Schema;
 import dev.ferry.spi.SyncException;
 
