@@ -41,6 +41,7 @@ public final class InMemoryStateStore implements StateStore {
     private long nextLetterId = 1;
     private long runCounter;
     private long checkpointsSaved;
+    private final FailurePlan checkpointFailures = new FailurePlan();
 
     private static final class LeaseRow {
         String runId;
@@ -126,6 +127,7 @@ public final class InMemoryStateStore implements StateStore {
     @Override
     public synchronized void saveCheckpoint(Lease lease, String syncName, Checkpoint checkpoint) {
         current(lease);
+        checkpointFailures.check("state store saveCheckpoint");
         SyncState s = loadState(syncName);
         states.put(syncName, new SyncState(syncName, Optional.of(checkpoint), s.highWaterMark()));
         checkpointsSaved++;
@@ -140,6 +142,15 @@ public final class InMemoryStateStore implements StateStore {
     @Override
     public synchronized void resetState(String syncName) {
         states.remove(syncName);
+    }
+
+    /**
+     * The n-th checkpoint commit from now fails {@code times} times in a row: with {@link Failure#FATAL} this is
+     * a crash after the destination committed a batch and before its checkpoint did.
+     */
+    public synchronized InMemoryStateStore failOnCheckpoint(long nth, int times, Failure kind) {
+        checkpointFailures.arm(nth, times, kind);
+        return this;
     }
 
     /** Checkpoints committed so far (all syncs). */
