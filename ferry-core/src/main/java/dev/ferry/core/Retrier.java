@@ -3,6 +3,7 @@ package dev.ferry.core;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
+import dev.failsafe.RetryPolicyBuilder;
 import dev.ferry.spi.RetriableSyncException;
 import dev.ferry.spi.SyncException;
 import org.slf4j.Logger;
@@ -17,10 +18,16 @@ public final class Retrier {
     private final RetryPolicy<Object> policy;
 
     public Retrier(RetrySettings s, String runId) {
-        this.policy = RetryPolicy.builder()
+        RetryPolicyBuilder<Object> b = RetryPolicy.builder()
                 .handleIf(e -> ErrorClassifier.classify(e) == ErrorKind.TRANSIENT)
-                .withMaxAttempts(s.maxAttempts())
-                .withBackoff(s.initialDelay(), s.maxDelay().compareTo(s.initialDelay()) > 0 ? s.maxDelay() : s.initialDelay().plusMillis(1), s.multiplier())
+                .withMaxAttempts(s.maxAttempts());
+        // Failsafe's backoff wants a factor > 1; a multiplier of 1 (allowed by RetrySettings) is a constant delay
+        if (s.multiplier() > 1) {
+            b.withBackoff(s.initialDelay(), s.maxDelay().compareTo(s.initialDelay()) > 0 ? s.maxDelay() : s.initialDelay().plusMillis(1), s.multiplier());
+        } else {
+            b.withDelay(s.initialDelay());
+        }
+        this.policy = b
                 .withJitter(s.jitter())
                 .withDelayFnOn(ctx -> retryAfter(ctx.getLastException(), s.maxDelay()), RetriableSyncException.class)
                 .onRetry(e -> log.warn("run={} transient failure, retry {} of {}: {}", runId, e.getAttemptCount(),
