@@ -48,6 +48,10 @@ final class OpenFailure {
                     return "the state file is not a readable H2 database (" + JdbcStateStore.firstLine(sql.getMessage())
                             + "); move it aside and run again to start a fresh state";
                 }
+                if (code == 90028) {
+                    return "cannot read or write the state file (" + JdbcStateStore.firstLine(sql.getMessage())
+                            + "); check the folder's permissions, or move a damaged file aside to start a fresh state";
+                }
             }
         }
         // only once no known cause was found deeper: Flyway wraps connection failures too

@@ -104,6 +104,7 @@ class H2FileStateStoreTest extends StateStoreContract {
         assertThatThrownBy(() -> JdbcStateStore.open("jdbc:h2:file:" + dir.resolve("junk").toAbsolutePath(), null, null))
                 .isInstanceOf(SyncException.class)
                 .hasMessageStartingWith("state store jdbc:h2:file:")
+                .hasMessageContaining("move a damaged file aside")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 }
