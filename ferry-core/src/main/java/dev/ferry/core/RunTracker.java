@@ -62,11 +62,22 @@ final class RunTracker {
     }
 
     void finish(RunStatus s, String msg, String err) {
+        stats.put("peakHeapBytes", peakHeapBytes());
+        stats.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
         status = s;
         phase = Phase.DONE;
         finishedAt = Optional.of(clock.instant());
         message = Optional.ofNullable(msg);
         error = Optional.ofNullable(err);
+    }
+
+    /** Peak heap use of this JVM so far (all heap pools): shows that memory stays bounded by batch size, not table size. */
+    static long peakHeapBytes() {
+        long sum = 0;
+        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) sum += pool.getPeakUsage().getUsed();
+        }
+        return sum;
     }
 
     RunStatus status() {
