@@ -11,7 +11,16 @@ import java.util.Optional;
  * @param cursorTo   inclusive upper cursor bound, fixed at plan time
  * @param nextSeq    sequence number of the next batch
  * @param counters   cumulative counters of the pass so far
+ * @param digest     the digest of the batch this checkpoint commits, to remember with it (pending until the pass completes)
  */
 public record Checkpoint(String runId, Optional<String> position, Optional<String> cursorFrom,
-                         Optional<String> cursorTo, long nextSeq, Counters counters) {
+                         Optional<String> cursorTo, long nextSeq, Counters counters, Optional<DigestEntry> digest) {
+    public Checkpoint {
+        digest = digest == null ? Optional.empty() : digest;
+    }
+
+    public Checkpoint(String runId, Optional<String> position, Optional<String> cursorFrom,
+                      Optional<String> cursorTo, long nextSeq, Counters counters) {
+        this(runId, position, cursorFrom, cursorTo, nextSeq, counters, Optional.empty());
+    }
 }

@@ -143,17 +143,21 @@ public final class Engine {
             if (resume.isEmpty()) spec = spec.withCursorTo(plan.cursorTo().or(spec::cursorFrom));
             plan.totalRows().ifPresent(t -> run.counters(run.counters().withTotal(t)));
             plan.totalBytes().ifPresent(b -> run.stats.put("totalBytes", b));
-            run.phase(Phase.READING);
-            publish(run, listener);
 
             WriteMode mode = job.mode();
-            ReadSpec readSpec = spec;
             DestinationWriter writer = retrier.call(() -> destination.open(schema,
                     new WriteSpec(job.table(), job.key(), mode, job.name(), resume.isEmpty())));
+            DigestPlan digests;
             try (writer) {
+                digests = planDigests(job, resume.isPresent(), source, spec, writer, run, retrier);
+                ReadSpec readSpec = spec.withRanges(digests.ranges());
+                run.phase(Phase.READING);
+                publish(run, listener);
                 Checkpoint first = resume.orElse(new Checkpoint(run.runId(), Optional.empty(), readSpec.cursorFrom(),
                         readSpec.cursorTo(), 0, run.counters()));
-                boolean completed = pump(job, run, lease, source, readSpec, first, writer, retrier, listener, cancel, schema);
+                boolean completed = !digests.readNothing()
+                        ? pump(job, run, lease, source, readSpec, first, writer, retrier, listener, cancel, schema, digests)
+                        : true;
                 run.stats.putAll(source.stats());
                 if (!completed) {
                     run.finish(RunStatus.CANCELLED, "cancelled after " + run.counters().processed()
@@ -164,6 +168,10 @@ public final class Engine {
                 publish(run, listener);
                 retrier.run(writer::complete);
             }
+            // promote first: a crash in between leaves an in-progress pass, whose resume drops the digests
+            if (digests.recording() && digests.complete()) store.promoteDigests(job.name());
+            else store.dropDigests(job.name());
+            ReadSpec readSpec = spec;
             store.completePass(lease, job.name(), readSpec.cursorTo().or(state::highWaterMark));
             Counters c = run.counters();
             if (c.total() < 0 || c.total() < c.processed()) run.counters(c.withTotal(c.processed()));
@@ -176,6 +184,80 @@ public final class Engine {
                 run.finish(RunStatus.SUCCEEDED, summary, null);
             }
         }
+    }
+
+    /** Ordinals of the ranges of one read are {@code bucket × STRIDE + batch within the range}. */
+    static final long STRIDE = 1_000_000L;
+
+    /**
+     * How this pass uses range digests. An upsert pass without a cursor remembers, for each batch, the digest of the
+     * rows it wrote; the next such pass asks the source for the digests of the same ranges, computed where the data
+     * lives, and reads only the ranges that differ. Unchanged rows are then neither shipped nor compared.
+     */
+    record DigestPlan(boolean recording, List<dev.ferry.spi.KeyRange> ranges, List<Long> bases, boolean readNothing,
+                      java.util.concurrent.atomic.AtomicBoolean intact) {
+        static DigestPlan none() {
+            return new DigestPlan(false, List.of(), List.of(0L), false, new java.util.concurrent.atomic.AtomicBoolean(false));
+        }
+
+        boolean complete() {
+            return intact.get();
+        }
+    }
+
+    private DigestPlan planDigests(SyncJob job, boolean resuming, Source source, ReadSpec spec, DestinationWriter writer,
+                                   RunTracker run, Retrier retrier) {
+        boolean eligible = job.mode() == WriteMode.UPSERT && job.cursor().isEmpty() && !resuming;
+        if (!eligible) {
+            store.dropDigests(job.name());
+            return DigestPlan.none();
+        }
+        List<DigestEntry> current = job.fullRefresh() ? List.of() : store.currentDigests(job.name());
+        if (!current.isEmpty() && current.stream().skip(1).allMatch(e -> e.digest().firstKey().isPresent())
+                && current.stream().allMatch(e -> e.digest().rows() >= 0)) {
+            long remembered = current.stream().mapToLong(e -> e.digest().rows()).sum();
+            java.util.OptionalLong destinationRows = retrier.call(writer::countRows);
+            // someone truncated or reloaded the destination: the digests no longer describe it
+            boolean destinationIntact = destinationRows.isPresent() && destinationRows.getAsLong() == remembered;
+            List<String> thresholds = current.stream().skip(1).map(e -> e.digest().firstKey().orElseThrow()).toList();
+            Optional<List<dev.ferry.spi.RangeDigest>> now = destinationIntact
+                    ? retrier.call(() -> source.digestRanges(spec, thresholds)) : Optional.empty();
+            if (now.isPresent() && now.get().size() == current.size()) {
+                List<dev.ferry.spi.KeyRange> changed = new ArrayList<>();
+                List<Long> bases = new ArrayList<>();
+                List<DigestEntry> carried = new ArrayList<>();
+                long unchangedRows = 0;
+                int previousChanged = -2;
+                for (int j = 0; j < current.size(); j++) {
+                    DigestEntry was = current.get(j);
+                    Optional<String> from = j == 0 ? Optional.empty() : Optional.of(thresholds.get(j - 1));
+                    Optional<String> to = j == thresholds.size() ? Optional.empty() : Optional.of(thresholds.get(j));
+                    if (now.get().get(j).sameContent(was.digest())) {
+                        carried.add(new DigestEntry(j * STRIDE, new dev.ferry.spi.RangeDigest(from, was.digest().rows(), was.digest().hash())));
+                        unchangedRows += was.digest().rows();
+                    } else if (previousChanged == j - 1) {
+                        dev.ferry.spi.KeyRange last = changed.remove(changed.size() - 1);
+                        changed.add(new dev.ferry.spi.KeyRange(last.from(), to));
+                        previousChanged = j;
+                    } else {
+                        changed.add(new dev.ferry.spi.KeyRange(from, to));
+                        bases.add(j * STRIDE);
+                        previousChanged = j;
+                    }
+                }
+                store.startDigests(job.name(), carried);
+                Counters c = run.counters();
+                run.counters(new Counters(c.total(), c.processed() + unchangedRows, c.inserted(), c.updated(),
+                        c.unchanged() + unchangedRows, c.skipped(), c.failed()));
+                run.stats.put("rangesCompared", current.size());
+                run.stats.put("rangesChanged", current.size() - carried.size());
+                log.info("run={} {} of {} key ranges changed; {} rows skipped unread", run.runId(),
+                        current.size() - carried.size(), current.size(), unchangedRows);
+                return new DigestPlan(true, changed, bases, changed.isEmpty(), new java.util.concurrent.atomic.AtomicBoolean(true));
+            }
+        }
+        store.startDigests(job.name(), List.of());
+        return new DigestPlan(true, List.of(), List.of(0L), false, new java.util.concurrent.atomic.AtomicBoolean(true));
     }
 
     private static void checkColumns(SyncJob job, Schema schema) {
@@ -191,7 +273,8 @@ public final class Engine {
 
     /** Reads on a separate thread through a bounded queue while this thread writes; returns false if cancelled. */
     private boolean pump(SyncJob job, RunTracker run, Lease lease, Source source, ReadSpec spec, Checkpoint start,
-                         DestinationWriter writer, Retrier retrier, RunListener listener, CancelToken cancel, Schema schema) {
+                         DestinationWriter writer, Retrier retrier, RunListener listener, CancelToken cancel, Schema schema,
+                         DigestPlan digests) {
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(Math.max(1, job.readAhead()));
         Thread reader = Thread.ofPlatform().daemon().name("ferry-reader-" + run.runId()).start(() -> {
             try (SourceReader r = retrier.call(() -> source.open(spec, start.position()))) {
@@ -214,6 +297,8 @@ public final class Engine {
         int[] keyIdx = schema.indexesOf(job.key());
         long seq = start.nextSeq();
         long lastPublish = 0;
+        int rangeIndex = 0;
+        long withinRange = 0;
         try {
             while (true) {
                 Object item = queue.take();
@@ -232,8 +317,23 @@ public final class Engine {
                 run.counters(new Counters(c.total(), c.processed() + batch.size(), c.inserted() + r.inserted(),
                         c.updated() + r.updated(), c.unchanged() + r.unchanged(), c.skipped(), c.failed() + bad.size()));
                 seq++;
+                Optional<DigestEntry> digest = Optional.empty();
+                if (digests.recording() && digests.complete()) {
+                    if (batch.digest().isEmpty()) {
+                        digests.intact().set(false); // a batch without a digest: this pass cannot vouch for its ranges
+                    } else {
+                        dev.ferry.spi.RangeDigest d = batch.digest().get();
+                        while (rangeIndex + 1 < spec.ranges().size() && spec.ranges().get(rangeIndex + 1).from().equals(d.firstKey())) {
+                            rangeIndex++;
+                            withinRange = 0;
+                        }
+                        long ordinal = digests.bases().get(Math.min(rangeIndex, digests.bases().size() - 1)) + withinRange++;
+                        // a range with dead letters must be read again next time, not vouched for
+                        digest = Optional.of(new DigestEntry(ordinal, bad.isEmpty() ? d : new dev.ferry.spi.RangeDigest(d.firstKey(), -1, 0)));
+                    }
+                }
                 store.saveCheckpoint(lease, job.name(), new Checkpoint(run.runId(), Optional.of(batch.position()),
-                        spec.cursorFrom(), spec.cursorTo(), seq, run.counters()));
+                        spec.cursorFrom(), spec.cursorTo(), seq, run.counters(), digest));
                 if (batch.bytes() > 0) run.stats.merge("bytesRead", batch.bytes(), (a, b) -> ((Number) a).longValue() + ((Number) b).longValue());
                 source.phase().ifPresent(p -> run.stats.put("sourcePhase", p));
                 long now = clock.millis();

@@ -26,7 +26,7 @@ public interface StateStore extends AutoCloseable {
     // --- sync state
     SyncState loadState(String syncName);
 
-    /** Commit a checkpoint; fails with {@link LeaseLostException} if the lease is no longer ours. */
+    /** Commit a checkpoint (and its batch's digest, if any, into the pass being recorded); fails with {@link LeaseLostException} if the lease is no longer ours. */
     void saveCheckpoint(Lease lease, String syncName, Checkpoint checkpoint);
 
     /** End a pass: drop the in-progress checkpoint, remember the high-water mark for the next incremental run. */
@@ -34,6 +34,19 @@ public interface StateStore extends AutoCloseable {
 
     /** Forget checkpoint and high-water mark (full refresh). */
     void resetState(String syncName);
+
+    // --- range digests: what Ferry last wrote, per key range, so an unchanged range need not be read again
+    /** The digests of the last completed pass that recorded them, ordered by key; empty if none. */
+    List<DigestEntry> currentDigests(String syncName);
+
+    /** Start recording a pass's digests, beginning with ranges carried over unchanged from the current ones. */
+    void startDigests(String syncName, List<DigestEntry> carried);
+
+    /** The pass being recorded completed: its digests become the current ones. */
+    void promoteDigests(String syncName);
+
+    /** Forget all digests of a sync (its next run reads everything). */
+    void dropDigests(String syncName);
 
     // --- runs
     void saveRun(RunInfo run);

@@ -10,6 +10,11 @@ public interface DestinationWriter extends AutoCloseable {
 
     WriteResult write(Batch batch);
 
+    /** Rows in the destination table, when the destination can count them (checks that remembered digests still hold). */
+    default java.util.OptionalLong countRows() {
+        return java.util.OptionalLong.empty();
+    }
+
     /** Called once after the last batch of a completed pass (REPLACE swaps its new table in here). */
     default void complete() {
     }

@@ -1,5 +1,6 @@
 package dev.ferry.spi;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,6 +20,16 @@ public interface Source extends AutoCloseable {
      * the reader continues right after it.
      */
     SourceReader open(ReadSpec spec, Optional<String> resumeAfter);
+
+    /**
+     * Digests of key ranges computed inside the source, without shipping rows: one per range, where range 0 runs
+     * from the start of the key space to {@code thresholds[0]} (exclusive), range i from {@code thresholds[i-1]}
+     * (inclusive) to {@code thresholds[i]}, and the last one to the end. Must equal the digests this source puts on
+     * its batches for the same rows. Empty when the source cannot (the engine then reads everything).
+     */
+    default Optional<List<RangeDigest>> digestRanges(ReadSpec spec, List<String> thresholds) {
+        return Optional.empty();
+    }
 
     /** Figures about what was read (bytes, lines, …), shown in the run's stats. */
     default Map<String, Object> stats() {

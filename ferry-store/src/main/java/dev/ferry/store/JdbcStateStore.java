@@ -3,6 +3,8 @@ package dev.ferry.store;
 import dev.ferry.core.Checkpoint;
 import dev.ferry.core.Counters;
 import dev.ferry.core.DeadLetter;
+import dev.ferry.core.DigestEntry;
+import dev.ferry.spi.RangeDigest;
 import dev.ferry.core.Lease;
 import dev.ferry.core.LeaseHeldException;
 import dev.ferry.core.LeaseLostException;
@@ -291,12 +293,86 @@ public final class JdbcStateStore implements StateStore {
             Object[] values = {cp.runId(), cp.position().orElse(null), cp.cursorFrom().orElse(null), cp.cursorTo().orElse(null),
                     cp.nextSeq(), n.total(), n.processed(), n.inserted(), n.updated(), n.unchanged(), n.skipped(), n.failed()};
             upsertCheckpoint(c, syncName, values, false, null);
+            if (cp.digest().isPresent()) insertDigest(c, syncName, 1, cp.digest().get());
             return null;
         });
     }
 
     @Override
     public void completePass(Lease lease, String syncName, Optional<String> highWaterMark) {
+        completePassInternal(lease, syncName, highWaterMark);
+    }
+
+    // ------------------------------------------------------------------ range digests
+
+    @Override
+    public List<DigestEntry> currentDigests(String syncName) {
+        return inTransaction("load the range digests of sync " + syncName, c -> {
+            List<DigestEntry> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT ordinal, first_key, row_count, hash FROM ferry_digests "
+                    + "WHERE sync_name = ? AND generation = 0 ORDER BY ordinal")) {
+                ps.setString(1, syncName);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new DigestEntry(rs.getLong(1), new RangeDigest(Optional.ofNullable(rs.getString(2)),
+                                rs.getLong(3), rs.getLong(4))));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void startDigests(String syncName, List<DigestEntry> carried) {
+        inTransaction("start recording the range digests of sync " + syncName, c -> {
+            deleteDigests(c, syncName, "generation = 1");
+            for (DigestEntry e : carried) insertDigest(c, syncName, 1, e);
+            return null;
+        });
+    }
+
+    @Override
+    public void promoteDigests(String syncName) {
+        inTransaction("keep the range digests of sync " + syncName, c -> {
+            deleteDigests(c, syncName, "generation = 0");
+            try (PreparedStatement ps = c.prepareStatement("UPDATE ferry_digests SET generation = 0 WHERE sync_name = ? AND generation = 1")) {
+                ps.setString(1, syncName);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void dropDigests(String syncName) {
+        inTransaction("drop the range digests of sync " + syncName, c -> {
+            deleteDigests(c, syncName, "1 = 1");
+            return null;
+        });
+    }
+
+    private static void deleteDigests(Connection c, String syncName, String which) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM ferry_digests WHERE sync_name = ? AND " + which)) {
+            ps.setString(1, syncName);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void insertDigest(Connection c, String syncName, int generation, DigestEntry e) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO ferry_digests (sync_name, generation, ordinal, first_key, row_count, hash) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, syncName);
+            ps.setInt(2, generation);
+            ps.setLong(3, e.ordinal());
+            ps.setString(4, e.digest().firstKey().orElse(null));
+            ps.setLong(5, e.digest().rows());
+            ps.setLong(6, e.digest().hash());
+            ps.executeUpdate();
+        }
+    }
+
+    private void completePassInternal(Lease lease, String syncName, Optional<String> highWaterMark) {
         inTransaction("complete the pass of sync " + syncName, c -> {
             fence(c, lease);
             upsertCheckpoint(c, syncName, new Object[12], true, highWaterMark.orElse(null));
@@ -333,6 +409,7 @@ public final class JdbcStateStore implements StateStore {
                 ps.setString(1, syncName);
                 ps.executeUpdate();
             }
+            deleteDigests(c, syncName, "1 = 1");
             return null;
         });
     }

@@ -3,6 +3,8 @@ package dev.ferry.store;
 import dev.ferry.core.Checkpoint;
 import dev.ferry.core.Counters;
 import dev.ferry.core.DeadLetter;
+import dev.ferry.core.DigestEntry;
+import dev.ferry.spi.RangeDigest;
 import dev.ferry.core.Lease;
 import dev.ferry.core.LeaseHeldException;
 import dev.ferry.core.LeaseLostException;
@@ -269,6 +271,37 @@ abstract class StateStoreContract {
         store.completePass(lease, sync, Optional.of("7"));
         store.resetState(sync);
         assertThat(store.loadState(sync)).isEqualTo(SyncState.empty(sync));
+    }
+
+    @Test
+    void rangeDigestsAreRecordedWithCheckpointsAndPromotedWhole() {
+        String sync = unique("sync");
+        Lease lease = store.acquireLease(unique("pg:dst.t"), "run-a");
+        assertThat(store.currentDigests(sync)).isEmpty();
+        DigestEntry first = new DigestEntry(0, new RangeDigest(Optional.empty(), 100, -7L));
+        DigestEntry second = new DigestEntry(1, new RangeDigest(Optional.of("k\\0100|" + "y".repeat(5000)), 90, Long.MIN_VALUE));
+        store.startDigests(sync, List.of());
+        store.saveCheckpoint(lease, sync, new Checkpoint("run-a", Optional.of("p1"), Optional.empty(), Optional.empty(), 1,
+                Counters.ZERO, Optional.of(second)));
+        store.saveCheckpoint(lease, sync, new Checkpoint("run-a", Optional.of("p0"), Optional.empty(), Optional.empty(), 2,
+                Counters.ZERO, Optional.of(first)));
+        assertThat(store.currentDigests(sync)).as("pending until promoted").isEmpty();
+        store.promoteDigests(sync);
+        assertThat(store.currentDigests(sync)).containsExactly(first, second);
+
+        // a new pass carries unchanged ranges over and replaces the set only when promoted
+        DigestEntry carried = new DigestEntry(1_000_000, second.digest());
+        store.startDigests(sync, List.of(carried));
+        assertThat(store.currentDigests(sync)).containsExactly(first, second);
+        store.promoteDigests(sync);
+        assertThat(store.currentDigests(sync)).containsExactly(carried);
+
+        store.dropDigests(sync);
+        assertThat(store.currentDigests(sync)).isEmpty();
+        store.startDigests(sync, List.of(first));
+        store.promoteDigests(sync);
+        store.resetState(sync);
+        assertThat(store.currentDigests(sync)).isEmpty();
     }
 
     @Test

@@ -160,6 +160,13 @@ public final class FakeDestination implements Destination {
     }
 
     /** Put a row straight in (as if someone else wrote it), bypassing failures and counters. */
+    /** Someone else emptied the table (TRUNCATE). */
+    public void truncate() {
+        synchronized (lock) {
+            table.clear();
+        }
+    }
+
     public void putDirectly(Object[] row) {
         synchronized (lock) {
             table.put(keyOf(row), row.clone());
@@ -186,6 +193,13 @@ public final class FakeDestination implements Destination {
             @Override
             public WriteResult write(Batch batch) {
                 return FakeDestination.this.write(batch, spec);
+            }
+
+            @Override
+            public java.util.OptionalLong countRows() {
+                synchronized (lock) {
+                    return java.util.OptionalLong.of(table.size());
+                }
             }
 
             @Override

@@ -37,6 +37,7 @@ public final class FakeSource implements Source {
     private final AtomicLong opens = new AtomicLong();
     private final AtomicLong closes = new AtomicLong();
     private volatile boolean countable = true;
+    private volatile boolean digests;
     private volatile Consumer<Batch> onBatch = b -> { };
 
     public FakeSource() {
@@ -103,6 +104,12 @@ public final class FakeSource implements Source {
     }
 
     /** Called with every batch the reader is about to return (on the reader's thread). */
+    /** Digest key ranges (like a database source that can hash ranges where the data lives). */
+    public FakeSource digests(boolean value) {
+        this.digests = value;
+        return this;
+    }
+
     public FakeSource onBatch(Consumer<Batch> hook) {
         this.onBatch = hook;
         return this;
@@ -163,41 +170,95 @@ public final class FakeSource implements Source {
         opens.incrementAndGet();
         Range range = Range.of(this, spec);
         long start = resumeAfter.map(FakeSource::decodePosition).orElse(Long.MIN_VALUE);
+        List<dev.ferry.spi.KeyRange> keyRanges = spec.ranges().isEmpty()
+                ? List.of(new dev.ferry.spi.KeyRange(Optional.empty(), Optional.empty())) : spec.ranges();
         return new SourceReader() {
             private long after = start;
             private long seq;
             private boolean done;
+            private int rangeIndex;
+            private boolean rangeStarted = start != Long.MIN_VALUE;
 
             @Override
             public Optional<Batch> next() {
                 failures.check("fake source next()");
-                if (done) return Optional.empty();
-                NavigableMap<Long, Object[]> tail = after == Long.MIN_VALUE ? rows : rows.tailMap(after, false);
-                List<Object[]> page = new ArrayList<>(spec.batchSize());
-                long last = after;
-                for (Map.Entry<Long, Object[]> e : tail.entrySet()) {
-                    Object[] row = e.getValue();
-                    if (!range.matchesFrom(row) || !range.matchesTo(row)) continue;
-                    page.add(row.clone());
-                    last = e.getKey();
-                    if (page.size() == spec.batchSize()) break;
-                }
-                if (page.isEmpty()) {
-                    done = true;
-                    return Optional.empty();
-                }
-                after = last;
-                Batch b = new Batch(seq++, schema, page, encodePosition(last), 64L * page.size());
+                while (!done) {
+                    dev.ferry.spi.KeyRange kr = keyRanges.get(rangeIndex);
+                    long lo = kr.from().map(FakeSource::decodePosition).orElse(Long.MIN_VALUE);
+                    long hi = kr.to().map(FakeSource::decodePosition).orElse(Long.MAX_VALUE);
+                    long from = Math.max(after == Long.MIN_VALUE ? Long.MIN_VALUE : after + 1, lo);
+                    NavigableMap<Long, Object[]> slice = rows.subMap(from, true, hi, hi == Long.MAX_VALUE);
+                    List<Object[]> page = new ArrayList<>(spec.batchSize());
+                    long last = after;
+                    for (Map.Entry<Long, Object[]> e : slice.entrySet()) {
+                        Object[] row = e.getValue();
+                        if (!range.matchesFrom(row) || !range.matchesTo(row)) continue;
+                        page.add(row.clone());
+                        last = e.getKey();
+                        if (page.size() == spec.batchSize()) break;
+                    }
+                    if (page.isEmpty()) {
+                        if (++rangeIndex >= keyRanges.size()) done = true;
+                        rangeStarted = false;
+                        continue;
+                    }
+                    // the first batch of a range starts where the range does, so nothing in between goes unvouched
+                    Optional<String> firstKey = rangeStarted ? Optional.of(encodePosition((Long) page.get(0)[keyIndex])) : kr.from();
+                    rangeStarted = true;
+                    after = last;
+                    Optional<dev.ferry.spi.RangeDigest> digest = digests
+                            ? Optional.of(new dev.ferry.spi.RangeDigest(firstKey, page.size(), xorOfRows(page))) : Optional.empty();
+                    Batch b = new Batch(seq++, schema, page, encodePosition(last), 64L * page.size(), digest);
                 rowsRead.addAndGet(page.size());
                 batchesRead.incrementAndGet();
-                onBatch.accept(b);
-                return Optional.of(b);
+                    onBatch.accept(b);
+                    return Optional.of(b);
+                }
+                return Optional.empty();
             }
 
             @Override
             public void close() {
             }
         };
+    }
+
+    @Override
+    public Optional<List<dev.ferry.spi.RangeDigest>> digestRanges(ReadSpec spec, List<String> thresholds) {
+        if (!digests) return Optional.empty();
+        Range range = Range.of(this, spec);
+        long[] bounds = thresholds.stream().mapToLong(FakeSource::decodePosition).toArray();
+        long[] counts = new long[bounds.length + 1];
+        long[] hashes = new long[bounds.length + 1];
+        for (Object[] row : rows.values()) {
+            if (!range.matchesFrom(row) || !range.matchesTo(row)) continue;
+            long key = (Long) row[keyIndex];
+            int bucket = 0;
+            while (bucket < bounds.length && key >= bounds[bucket]) bucket++;
+            counts[bucket]++;
+            hashes[bucket] ^= rowHash(row);
+        }
+        List<dev.ferry.spi.RangeDigest> out = new ArrayList<>();
+        for (int i = 0; i <= bounds.length; i++) {
+            out.add(new dev.ferry.spi.RangeDigest(i == 0 ? Optional.empty() : Optional.of(thresholds.get(i - 1)), counts[i], hashes[i]));
+        }
+        return Optional.of(out);
+    }
+
+    static long xorOfRows(List<Object[]> page) {
+        long h = 0;
+        for (Object[] row : page) h ^= rowHash(row);
+        return h;
+    }
+
+    static long rowHash(Object[] row) {
+        long h = 1125899906842597L;
+        for (Object v : row) {
+            String s = String.valueOf(Values.format(v));
+            for (int i = 0; i < s.length(); i++) h = 31 * h + s.charAt(i);
+            h = 31 * h + 0x1f;
+        }
+        return h ^ (h >>> 29);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.ferry.testkit;
 
 import dev.ferry.core.Checkpoint;
 import dev.ferry.core.DeadLetter;
+import dev.ferry.core.DigestEntry;
 import dev.ferry.core.Lease;
 import dev.ferry.core.LeaseHeldException;
 import dev.ferry.core.LeaseLostException;
@@ -38,6 +39,8 @@ public final class InMemoryStateStore implements StateStore {
     private final Map<String, RunInfo> runs = new LinkedHashMap<>();
     private final Map<String, Long> runOrder = new HashMap<>();
     private final List<DeadLetter> letters = new ArrayList<>();
+    private final Map<String, List<DigestEntry>> currentDigests = new HashMap<>();
+    private final Map<String, List<DigestEntry>> pendingDigests = new HashMap<>();
     private long nextLetterId = 1;
     private long runCounter;
     private long checkpointsSaved;
@@ -130,7 +133,34 @@ public final class InMemoryStateStore implements StateStore {
         checkpointFailures.check("state store saveCheckpoint");
         SyncState s = loadState(syncName);
         states.put(syncName, new SyncState(syncName, Optional.of(checkpoint), s.highWaterMark()));
+        checkpoint.digest().ifPresent(d -> pendingDigests.computeIfAbsent(syncName, k -> new ArrayList<>()).add(d));
         checkpointsSaved++;
+    }
+
+    // --- range digests
+
+    @Override
+    public synchronized List<DigestEntry> currentDigests(String syncName) {
+        List<DigestEntry> out = new ArrayList<>(currentDigests.getOrDefault(syncName, List.of()));
+        out.sort(Comparator.comparingLong(DigestEntry::ordinal));
+        return out;
+    }
+
+    @Override
+    public synchronized void startDigests(String syncName, List<DigestEntry> carried) {
+        pendingDigests.put(syncName, new ArrayList<>(carried));
+    }
+
+    @Override
+    public synchronized void promoteDigests(String syncName) {
+        currentDigests.put(syncName, pendingDigests.getOrDefault(syncName, new ArrayList<>()));
+        pendingDigests.remove(syncName);
+    }
+
+    @Override
+    public synchronized void dropDigests(String syncName) {
+        currentDigests.remove(syncName);
+        pendingDigests.remove(syncName);
     }
 
     @Override
@@ -142,6 +172,7 @@ public final class InMemoryStateStore implements StateStore {
     @Override
     public synchronized void resetState(String syncName) {
         states.remove(syncName);
+        dropDigests(syncName);
     }
 
     /**
