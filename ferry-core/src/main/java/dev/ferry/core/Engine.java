@@ -217,8 +217,9 @@ public final class Engine {
                 && current.stream().allMatch(e -> e.digest().rows() >= 0)) {
             long remembered = current.stream().mapToLong(e -> e.digest().rows()).sum();
             java.util.OptionalLong destinationRows = retrier.call(writer::countRows);
-            // someone truncated or reloaded the destination: the digests no longer describe it
-            boolean destinationIntact = destinationRows.isPresent() && destinationRows.getAsLong() == remembered;
+            // fewer rows than we wrote: someone truncated or reloaded it, the digests no longer describe it
+            // (more is fine: upserts never delete, so rows deleted at the source stay)
+            boolean destinationIntact = destinationRows.isPresent() && destinationRows.getAsLong() >= remembered;
             List<String> thresholds = current.stream().skip(1).map(e -> e.digest().firstKey().orElseThrow()).toList();
             Optional<List<dev.ferry.spi.RangeDigest>> now = destinationIntact
                     ? retrier.call(() -> source.digestRanges(spec, thresholds)) : Optional.empty();
