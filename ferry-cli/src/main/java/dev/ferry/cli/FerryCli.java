@@ -130,7 +130,7 @@ public final class FerryCli {
             SyncJob job = sf.job().withFullRefresh(fullRefresh);
             try (StateStore store = openStore(root.stateUrl(Optional.of(sf.stateUrl())))) {
                 Engine engine = new Engine(store, connectors, Clock.systemUTC());
-                RunInfo r = runWithProgress(engine, job, !json && !noProgress);
+                RunInfo r = runWithProgress(engine, job, !noProgress); // progress goes to stderr, so --json output stays clean
                 PrintStream out = System.out;
                 if (json) Console.json(out, r);
                 else out.println(Console.summary(r));

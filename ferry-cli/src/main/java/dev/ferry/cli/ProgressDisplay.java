@@ -30,6 +30,10 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
         String phase = run.phase().label();
         Object sourcePhase = run.stats().get("sourcePhase");
         String extra = sourcePhase != null && !run.status().finished() ? phase + " (" + sourcePhase + ")" : phase;
+        if (run.phase() == dev.ferry.core.Phase.DOWNLOADING && run.stats().get("bytesDownloaded") instanceof Number got) {
+            Object of = run.stats().get("contentLength");
+            extra = "downloading " + megabytes(got.longValue()) + (of instanceof Number n ? " of " + megabytes(n.longValue()) : "");
+        }
         if (terminal) {
             if (bar == null) {
                 bar = new ProgressBarBuilder().setTaskName(title).setInitialMax(total > 0 ? total : -1)
@@ -42,13 +46,17 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
             bar.setExtraMessage(extra);
         } else if (!run.status().finished()) {
             long now = System.currentTimeMillis();
-            if (now - lastLine >= 5000) {
+            if (now - lastLine >= 5000 || run.phase() == dev.ferry.core.Phase.DOWNLOADING && now - lastLine >= 2000) {
                 lastLine = now;
                 err.println(String.format(Locale.ROOT, "[%s] %s %d/%s rows%s%s", title, extra, done, total > 0 ? total : "?",
                         run.percent().map(p -> String.format(Locale.ROOT, " (%.1f%%)", p)).orElse(""),
                         run.stats().containsKey("etaSeconds") ? ", ETA " + run.stats().get("etaSeconds") + "s" : ""));
             }
         }
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MB", bytes / 1_000_000.0);
     }
 
     @Override

@@ -124,7 +124,18 @@ public final class Engine {
         Retrier retrier = new Retrier(job.retry(), run.runId());
         try (Source source = retrier.call(() -> connectors.requireSource(job.sourceType()).open(job.source()));
              Destination destination = retrier.call(() -> connectors.requireDestination(job.destinationType()).open(job.destination()))) {
-            Schema schema = source.schema();
+            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("ferry-progress").factory());
+            Schema schema;
+            try {
+                // a source may fetch its data first (a CSV download): show that while it lasts
+                ticker.scheduleAtFixedRate(() -> tickWhilePlanning(run, source, listener), 500, 500, TimeUnit.MILLISECONDS);
+                schema = retrier.call(source::schema);
+            } finally {
+                ticker.shutdownNow();
+            }
+            run.stats.putAll(source.stats());
+            if (run.phase() == Phase.DOWNLOADING) run.phase(Phase.PLANNING);
             checkColumns(job, schema);
 
             Optional<Checkpoint> resume = state.inProgress();
@@ -455,7 +466,18 @@ public final class Engine {
         }
     }
 
-    private void publish(RunTracker run, RunListener listener) {
+    private void tickWhilePlanning(RunTracker run, Source source, RunListener listener) {
+        try {
+            if (run.phase() != Phase.PLANNING && run.phase() != Phase.DOWNLOADING) return;
+            source.phase().ifPresent(p -> run.phase("downloading".equals(p) ? Phase.DOWNLOADING : Phase.PLANNING));
+            run.stats.putAll(source.stats());
+            publish(run, listener);
+        } catch (RuntimeException e) {
+            log.debug("run={} progress tick failed: {}", run.runId(), e.toString());
+        }
+    }
+
+    private synchronized void publish(RunTracker run, RunListener listener) {
         RunInfo snap = run.snapshot();
         try {
             store.saveRun(snap);

@@ -58,8 +58,22 @@ final class CsvSource implements Source {
         this.phase = download != null ? "downloading" : "processing";
     }
 
-    /** Downloads (for a URL), fingerprints and inspects the file; call once before anything else. */
-    void load() {
+    private boolean loaded;
+
+    /** Loads on first use; after a failure the next call tries again (a transient download error is retried). */
+    synchronized void ensureLoaded() {
+        if (loaded) return;
+        try {
+            load();
+            loaded = true;
+        } catch (RuntimeException | Error e) {
+            deleteTempFile();
+            throw e;
+        }
+    }
+
+    /** Downloads (for a URL), fingerprints and inspects the file. */
+    private void load() {
         if (download != null) {
             phase = "downloading";
             try {
@@ -166,6 +180,7 @@ final class CsvSource implements Source {
 
     @Override
     public Schema schema() {
+        ensureLoaded();
         return schema;
     }
 
@@ -175,6 +190,7 @@ final class CsvSource implements Source {
      */
     @Override
     public Plan plan(ReadSpec spec) {
+        ensureLoaded();
         CursorFilter filter = CursorFilter.of(schema, spec, where);
         long total = 0;
         long all = 0;
@@ -202,6 +218,7 @@ final class CsvSource implements Source {
 
     @Override
     public SourceReader open(ReadSpec spec, Optional<String> resumeAfter) {
+        ensureLoaded();
         long skip = 0;
         if (resumeAfter.isPresent()) {
             CsvPosition pos = CsvPosition.parse(resumeAfter.get(), where);
@@ -253,13 +270,18 @@ final class CsvSource implements Source {
 
     @Override
     public void close() {
+        deleteTempFile();
+        if (http != null) http.close();
+    }
+
+    private void deleteTempFile() {
         if (tempFile != null) {
             try {
                 Files.deleteIfExists(tempFile);
             } catch (IOException e) {
                 log.warn("could not delete temporary file {}: {}", tempFile, e.getMessage());
             }
+            tempFile = null;
         }
-        if (http != null) http.close();
     }
 }

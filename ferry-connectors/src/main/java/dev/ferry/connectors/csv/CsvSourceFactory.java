@@ -76,13 +76,8 @@ public final class CsvSourceFactory implements SourceFactory {
         CsvSettings settings = CsvSettings.parse(config, problems);
         if (!problems.isEmpty()) throw new ConfigException(problems);
         HttpClient http = settings.url().isPresent() ? HttpDownload.newClient(settings.timeout()) : null;
-        CsvSource source = new CsvSource(settings, http, clock);
-        try {
-            source.load();
-            return source;
-        } catch (RuntimeException | Error e) {
-            source.close();
-            throw e;
-        }
+        // the download happens on first use (schema()), inside the engine's run: its progress shows live and a
+        // transient failure is retried like any other
+        return new CsvSource(settings, http, clock);
     }
 }

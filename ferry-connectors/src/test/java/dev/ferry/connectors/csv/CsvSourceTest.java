@@ -281,8 +281,16 @@ class CsvSourceTest {
         return new ConnectorConfig("source", v);
     }
 
+    /** Opens and loads (the factory defers loading to first use, as the engine's run does with schema()). */
     static Source open(ConnectorConfig config) {
-        return new CsvSourceFactory().open(config);
+        Source source = new CsvSourceFactory().open(config);
+        try {
+            source.schema();
+            return source;
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
     }
 
     static ReadSpec spec(int batchSize) {

@@ -77,7 +77,7 @@ class CsvUrlSourceTest {
     static Source open(String url, Map<String, Object> extra) {
         Map<String, Object> v = new java.util.LinkedHashMap<>(Map.of("type", "csv", "url", url, "key", List.of("id"), "timeoutSeconds", 5));
         v.putAll(extra);
-        return new CsvSourceFactory().open(new ConnectorConfig("source", v));
+        return CsvSourceTest.open(new ConnectorConfig("source", v));
     }
 
     @Test
