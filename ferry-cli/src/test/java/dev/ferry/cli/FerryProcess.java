@@ -1,6 +1,5 @@
 package dev.ferry.cli;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,26 +26,26 @@ final class FerryProcess {
         return jar;
     }
 
-    static Process start(Path workDir, Map<String, String> env, String... args) throws IOException {
+    private static ProcessBuilder builder(Path workDir, Map<String, String> env, String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         pb.environment().putAll(env);
         pb.environment().put("CI", "true");
-        pb.redirectOutput(workDir.resolve("out-" + System.nanoTime() + ".txt").toFile());
-        File err = workDir.resolve("err-" + System.nanoTime() + ".txt").toFile();
-        pb.redirectError(err);
+        return pb;
+    }
+
+    /** Starts ferry in the background; its output goes to files in {@code workDir}. */
+    static Process start(Path workDir, Map<String, String> env, String... args) throws IOException {
+        ProcessBuilder pb = builder(workDir, env, args);
+        pb.redirectOutput(Files.createTempFile(workDir, "out", ".txt").toFile());
+        pb.redirectError(Files.createTempFile(workDir, "err", ".txt").toFile());
         return pb.start();
     }
 
     static Result run(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar().toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
-        pb.environment().putAll(env);
-        pb.environment().put("CI", "true");
+        ProcessBuilder pb = builder(workDir, env, args);
         Path out = Files.createTempFile(workDir, "out", ".txt");
         Path err = Files.createTempFile(workDir, "err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
