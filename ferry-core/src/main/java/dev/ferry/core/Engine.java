@@ -148,8 +148,9 @@ public final class Engine {
 
             WriteMode mode = job.mode();
             ReadSpec readSpec = spec;
+            boolean ascending = source.deliversAscendingUniqueKeys();
             DestinationWriter writer = retrier.call(() -> destination.open(schema,
-                    new WriteSpec(job.table(), job.key(), mode, job.name(), resume.isEmpty())));
+                    new WriteSpec(job.table(), job.key(), mode, job.name(), resume.isEmpty(), ascending)));
             try (writer) {
                 Checkpoint first = resume.orElse(new Checkpoint(run.runId(), Optional.empty(), readSpec.cursorFrom(),
                         readSpec.cursorTo(), 0, run.counters()));

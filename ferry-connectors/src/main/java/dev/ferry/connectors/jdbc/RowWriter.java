@@ -5,6 +5,7 @@ import dev.ferry.spi.ColumnType;
 import dev.ferry.spi.Schema;
 import dev.ferry.spi.WriteMode;
 import dev.ferry.spi.WriteResult;
+import dev.ferry.spi.WriteSpec;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,8 +27,8 @@ final class RowWriter extends JdbcWriter {
     private final Values.Reader[] readers;
     private final int rowsPerStatement;
 
-    RowWriter(Jdbc.Settings settings, JdbcDestination.Names names, Schema schema, List<String> key, WriteMode mode) {
-        super(settings, names, schema, key, mode);
+    RowWriter(Jdbc.Settings settings, JdbcDestination.Names names, Schema schema, List<String> key, WriteSpec spec) {
+        super(settings, names, schema, key, spec.mode());
         this.types = new ColumnType[schema.size()];
         for (int i = 0; i < types.length; i++) types[i] = schema.column(i).type();
         this.readers = Values.readers(schema.columns(), dialect);
