@@ -121,11 +121,18 @@ final class PostgresWriter extends JdbcWriter {
         if (direct && ascendingUnique) {
             // keys ascend across batches and the table was empty: nothing in it can conflict with this batch
             List<Object[]> rows = sendable(batch, raw);
-            if (rows == null) copyRaw(copyTargetSql, raw);
-            else copy(copyTargetSql, rows);
-            directBatches++;
-            int written = rows == null ? batch.size() : rows.size();
-            return new WriteResult(written, 0, batch.size() - written);
+            try {
+                if (rows == null) copyRaw(copyTargetSql, raw);
+                else copy(copyTargetSql, rows);
+                directBatches++;
+                int written = rows == null ? batch.size() : rows.size();
+                return new WriteResult(written, 0, batch.size() - written);
+            } catch (SQLException e) {
+                if (!"23505".equals(e.getSQLState())) throw e;
+                // a key is there after all (not as promised, or another writer): merge from here on
+                connection.rollback();
+                direct = false;
+            }
         }
         List<Object[]> rows = sendable(batch, raw);
         if (direct && integralKey && rows != null && minKey(rows) > maxKeyWritten) {
