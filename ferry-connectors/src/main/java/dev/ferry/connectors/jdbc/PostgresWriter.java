@@ -135,10 +135,12 @@ final class PostgresWriter extends JdbcWriter {
             }
         }
         List<Object[]> rows = sendable(batch, raw);
-        if (direct && integralKey && rows != null && minKey(rows) > maxKeyWritten) {
-            copy(copyTargetSql, rows);
+        if (direct && integralKey && minKey(rows == null ? batch.rows() : rows) > maxKeyWritten) {
+            if (rows == null) copyRaw(copyTargetSql, raw);
+            else copy(copyTargetSql, rows);
             directBatches++;
-            return new WriteResult(rows.size(), 0, batch.size() - rows.size());
+            int written = rows == null ? batch.size() : rows.size();
+            return new WriteResult(written, 0, batch.size() - written);
         }
         if (rows == null) copyRaw(copyStageSql, raw);
         else copy(copyStageSql, rows);
