@@ -156,8 +156,9 @@ public final class Engine {
             plan.totalBytes().ifPresent(b -> run.stats.put("totalBytes", b));
 
             WriteMode mode = job.mode();
+            boolean ascending = source.deliversAscendingUniqueKeys();
             DestinationWriter writer = retrier.call(() -> destination.open(schema,
-                    new WriteSpec(job.table(), job.key(), mode, job.name(), resume.isEmpty())));
+                    new WriteSpec(job.table(), job.key(), mode, job.name(), resume.isEmpty(), ascending)));
             DigestPlan digests;
             try (writer) {
                 digests = planDigests(job, resume.isPresent(), source, spec, writer, run, retrier);

@@ -31,6 +31,14 @@ public interface Source extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * True when every pass delivers each key at most once and in ascending key order across batches (keyset
+     * readers of a table keyed by a unique key). Destinations may then load an empty table without merging.
+     */
+    default boolean deliversAscendingUniqueKeys() {
+        return false;
+    }
+
     /** Figures about what was read (bytes, lines, …), shown in the run's stats. */
     default Map<String, Object> stats() {
         return Map.of();

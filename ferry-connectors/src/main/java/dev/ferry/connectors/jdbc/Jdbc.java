@@ -28,7 +28,13 @@ final class Jdbc {
     }
 
     static Connection connect(Settings s) {
+        return connect(s, new Properties());
+    }
+
+    /** Connects with extra driver properties (e.g. MariaDB's allowLocalInfile for a writer that streams LOAD DATA). */
+    static Connection connect(Settings s, Properties extra) {
         Properties p = new Properties();
+        p.putAll(extra);
         if (s.user() != null && !s.user().isBlank()) p.setProperty("user", s.user());
         if (s.password() != null) p.setProperty("password", s.password());
         try {

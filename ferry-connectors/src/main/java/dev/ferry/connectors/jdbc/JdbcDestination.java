@@ -78,8 +78,8 @@ final class JdbcDestination implements Destination {
                     + Jdbc.firstLine(e.getMessage()), e);
         }
         return dialect == Dialect.POSTGRES
-                ? new PostgresWriter(settings, names, schema, key, spec.mode())
-                : new RowWriter(settings, names, schema, key, spec.mode());
+                ? new PostgresWriter(settings, names, schema, key, spec)
+                : new RowWriter(settings, names, schema, key, spec);
     }
 
     private void ensureSchema(Statement st, String schemaName, Dialect dialect) throws SQLException {

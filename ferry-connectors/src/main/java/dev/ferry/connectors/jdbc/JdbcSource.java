@@ -4,6 +4,7 @@ import dev.ferry.spi.Column;
 import dev.ferry.spi.ColumnType;
 import dev.ferry.spi.ConfigException;
 import dev.ferry.spi.Plan;
+import dev.ferry.spi.RangeDigest;
 import dev.ferry.spi.ReadSpec;
 import dev.ferry.spi.Schema;
 import dev.ferry.spi.SourceReader;
@@ -30,6 +31,7 @@ final class JdbcSource implements Source {
     private final int fetchSize;
     private final Connection connection; // for schema() and plan(); readers open their own
     private final Schema schema;
+    private final List<String> typeNames = new ArrayList<>(); // database type names, lower case
 
     JdbcSource(Jdbc.Settings settings, Optional<String> table, Optional<String> query, int fetchSize) {
         this.settings = settings;
@@ -47,7 +49,11 @@ final class JdbcSource implements Source {
              ResultSet rs = st.executeQuery("SELECT * FROM " + from + " WHERE 1=0")) {
             ResultSetMetaData md = rs.getMetaData();
             List<Column> cols = new ArrayList<>();
-            for (int i = 1; i <= md.getColumnCount(); i++) cols.add(Values.column(md, i, dialect));
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                cols.add(Values.column(md, i, dialect));
+                String tn = md.getColumnTypeName(i);
+                typeNames.add(tn == null ? "" : tn.toLowerCase(java.util.Locale.ROOT));
+            }
             this.schema = new Schema(cols);
         } catch (SQLException e) {
             Jdbc.closeQuietly(connection);
@@ -149,7 +155,65 @@ final class JdbcSource implements Source {
 
     @Override
     public SourceReader open(ReadSpec spec, Optional<String> resumeAfter) {
+        if (copyReadable()) return new PgCopyReader(this, spec, resumeAfter);
         return new JdbcSourceReader(this, spec, resumeAfter);
+    }
+
+    /** Keyset readers deliver each key once, in ascending order. */
+    @Override
+    public boolean deliversAscendingUniqueKeys() {
+        return true;
+    }
+
+    /** PostgreSQL type names whose COPY text form {@link CopyTextRows} decodes to what the row reader reads. */
+    private static final java.util.Map<ColumnType, java.util.Set<String>> COPY_TYPES = java.util.Map.ofEntries(
+            java.util.Map.entry(ColumnType.STRING, java.util.Set.of("varchar", "text", "bpchar")),
+            java.util.Map.entry(ColumnType.TEXT, java.util.Set.of("varchar", "text", "bpchar")),
+            java.util.Map.entry(ColumnType.JSON, java.util.Set.of("json", "jsonb")),
+            java.util.Map.entry(ColumnType.BOOLEAN, java.util.Set.of("bool")),
+            java.util.Map.entry(ColumnType.SMALLINT, java.util.Set.of("int2", "smallserial")),
+            java.util.Map.entry(ColumnType.INTEGER, java.util.Set.of("int4", "serial")),
+            java.util.Map.entry(ColumnType.BIGINT, java.util.Set.of("int8", "bigserial")),
+            java.util.Map.entry(ColumnType.DECIMAL, java.util.Set.of("numeric")),
+            java.util.Map.entry(ColumnType.REAL, java.util.Set.of("float4")),
+            java.util.Map.entry(ColumnType.DOUBLE, java.util.Set.of("float8")),
+            java.util.Map.entry(ColumnType.DATE, java.util.Set.of("date")),
+            java.util.Map.entry(ColumnType.TIME, java.util.Set.of("time")),
+            java.util.Map.entry(ColumnType.TIMESTAMP, java.util.Set.of("timestamp")),
+            java.util.Map.entry(ColumnType.TIMESTAMPTZ, java.util.Set.of("timestamptz")),
+            java.util.Map.entry(ColumnType.BYTES, java.util.Set.of("bytea")),
+            java.util.Map.entry(ColumnType.UUID, java.util.Set.of("uuid")));
+
+    /** True when this is PostgreSQL and every column has a type whose COPY text {@link CopyTextRows} decodes exactly. */
+    boolean copyReadable() {
+        if (dialect != Dialect.POSTGRES || Boolean.getBoolean("ferry.pg.noCopyRead")) return false;
+        for (int i = 0; i < schema.size(); i++) {
+            if (!COPY_TYPES.get(schema.column(i).type()).contains(typeNames.get(i))) return false;
+        }
+        return true;
+    }
+
+    /** The type to cast a parameter to when comparing it with column {@code i} (PostgreSQL). */
+    String castType(int i) {
+        return switch (typeNames.get(i)) {
+            case "serial" -> "int4";
+            case "bigserial" -> "int8";
+            case "smallserial" -> "int2";
+            case "varchar" -> "text";
+            default -> typeNames.get(i);
+        };
+    }
+
+    /** Only where the COPY reader runs: it is the one that digests batches and reads key ranges. */
+    @Override
+    public Optional<List<RangeDigest>> digestRanges(ReadSpec spec, List<String> thresholds) {
+        if (!copyReadable()) return Optional.empty();
+        try (java.sql.Statement st = connection.createStatement()) {
+            for (String setting : PgCopyReader.SESSION) st.execute(setting); // the row text must be the COPY's
+        } catch (SQLException e) {
+            throw new SyncException("cannot prepare " + settings.safeUrl() + " for range digests: " + Jdbc.firstLine(e.getMessage()), e);
+        }
+        return PgRangeDigests.digest(connection, this, schema, dialect, spec, thresholds);
     }
 
     @Override

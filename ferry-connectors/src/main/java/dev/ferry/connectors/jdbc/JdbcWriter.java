@@ -87,9 +87,14 @@ abstract class JdbcWriter implements DestinationWriter {
 
     protected void ensureConnection() throws SQLException {
         if (connection != null && !connection.isClosed()) return;
-        connection = Jdbc.connect(settings);
+        connection = connect();
         connection.setAutoCommit(false);
         onConnect();
+    }
+
+    /** Opens the writer's connection. */
+    protected Connection connect() {
+        return Jdbc.connect(settings);
     }
 
     /** Per-connection setup (PostgreSQL creates its temporary stage here). */

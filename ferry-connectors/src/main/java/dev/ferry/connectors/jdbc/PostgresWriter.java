@@ -5,6 +5,7 @@ import dev.ferry.spi.ColumnType;
 import dev.ferry.spi.Schema;
 import dev.ferry.spi.WriteMode;
 import dev.ferry.spi.WriteResult;
+import dev.ferry.spi.WriteSpec;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -22,8 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * PostgreSQL: each batch is COPYed (text format) into a temporary stage and merged with
  * {@code INSERT … ON CONFLICT DO UPDATE … WHERE (…) IS DISTINCT FROM (…)}, so unchanged rows are not rewritten
- * and inserted/updated are counted by {@code RETURNING (xmax = 0)}. Rows that cannot conflict (the table was
- * empty at open and the batch's keys are above every key written) are COPYed straight into the table.
+ * and inserted/updated are counted by {@code RETURNING (xmax = 0)}. Rows that cannot conflict are COPYed straight
+ * into the table: when the table was empty as a fresh pass opened it and the source delivers ascending unique keys
+ * (every batch), or, without that promise, for a single integer key when the batch's keys are above every key
+ * written. After any failed write the rest of the run merges. Batches read by {@link PgCopyReader} arrive as
+ * {@link CopyTextRows} and their COPY text is sent as it is, without decoding.
  */
 final class PostgresWriter extends JdbcWriter {
     private static final AtomicLong STAGE_IDS = new AtomicLong();
@@ -36,12 +40,16 @@ final class PostgresWriter extends JdbcWriter {
     private final String mergeSql;
     private final StringBuilder text = new StringBuilder(FLUSH_CHARS + 4096);
     private final boolean integralKey;
+    private final boolean ascendingUnique;
     /** direct COPY is allowed: the table was empty at open and no write has failed since */
     private boolean direct;
     private long maxKeyWritten = Long.MIN_VALUE;
+    private long pendingMax = Long.MIN_VALUE;
+    /** counts of how batches went, for tests and stats */
+    long directBatches, mergedBatches, passThroughBatches;
 
-    PostgresWriter(Jdbc.Settings settings, JdbcDestination.Names names, Schema schema, List<String> key, WriteMode mode) {
-        super(settings, names, schema, key, mode);
+    PostgresWriter(Jdbc.Settings settings, JdbcDestination.Names names, Schema schema, List<String> key, WriteSpec spec) {
+        super(settings, names, schema, key, spec.mode());
         String cols = String.join(", ", columnsSql);
         this.copyTargetSql = "COPY " + names.target() + " (" + cols + ") FROM STDIN";
         this.copyStageSql = "COPY " + stage + " (" + cols + ") FROM STDIN";
@@ -50,13 +58,14 @@ final class PostgresWriter extends JdbcWriter {
             case SMALLINT, INTEGER, BIGINT -> true;
             default -> false;
         };
+        this.ascendingUnique = spec.fresh() && spec.ascendingUniqueKeys() && keyIndexes.length > 0;
         if (mode == WriteMode.UPSERT || mode == WriteMode.REPLACE) {
             try {
                 ensureConnection();
                 try (Statement st = connection.createStatement();
                      ResultSet rs = st.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM " + names.target() + ")")) {
                     rs.next();
-                    direct = integralKey && rs.getBoolean(1);
+                    direct = (integralKey || ascendingUnique) && rs.getBoolean(1);
                 }
                 connection.commit();
             } catch (SQLException e) {
@@ -94,29 +103,63 @@ final class PostgresWriter extends JdbcWriter {
         connection.commit();
     }
 
+    /** The batch's COPY text when it can be sent as it is: same columns, same types, same order as this writer. */
+    private CopyTextRows passThrough(List<Object[]> rows) {
+        if (Boolean.getBoolean("ferry.pg.noPassThrough")) return null;
+        return rows instanceof CopyTextRows ct && ct.schema().equals(schema) ? ct : null;
+    }
+
     @Override
     protected WriteResult writeBatch(Batch batch) throws SQLException {
+        CopyTextRows raw = passThrough(batch.rows());
         if (mode == WriteMode.APPEND) {
-            copy(copyTargetSql, batch.rows());
+            if (raw != null) copyRaw(copyTargetSql, raw);
+            else copy(copyTargetSql, batch.rows());
             return new WriteResult(batch.size(), 0, 0);
         }
-        List<Object[]> rows = lastPerKey(batch.rows());
-        if (direct && minKey(rows) > maxKeyWritten) {
-            copy(copyTargetSql, rows);
-            return new WriteResult(rows.size(), 0, batch.size() - rows.size());
+        pendingMax = Long.MIN_VALUE;
+        if (direct && ascendingUnique) {
+            // keys ascend across batches and the table was empty: nothing in it can conflict with this batch
+            List<Object[]> rows = sendable(batch, raw);
+            try {
+                if (rows == null) copyRaw(copyTargetSql, raw);
+                else copy(copyTargetSql, rows);
+                directBatches++;
+                int written = rows == null ? batch.size() : rows.size();
+                return new WriteResult(written, 0, batch.size() - written);
+            } catch (SQLException e) {
+                if (!"23505".equals(e.getSQLState())) throw e;
+                // a key is there after all (not as promised, or another writer): merge from here on
+                connection.rollback();
+                direct = false;
+            }
         }
-        copy(copyStageSql, rows);
+        List<Object[]> rows = sendable(batch, raw);
+        if (direct && integralKey && minKey(rows == null ? batch.rows() : rows) > maxKeyWritten) {
+            if (rows == null) copyRaw(copyTargetSql, raw);
+            else copy(copyTargetSql, rows);
+            directBatches++;
+            int written = rows == null ? batch.size() : rows.size();
+            return new WriteResult(written, 0, batch.size() - written);
+        }
+        if (rows == null) copyRaw(copyStageSql, raw);
+        else copy(copyStageSql, rows);
+        mergedBatches++;
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(mergeSql)) {
             rs.next();
             long inserted = rs.getLong(1);
             long updated = rs.getLong(2);
             return new WriteResult(inserted, updated, batch.size() - inserted - updated);
         } finally {
-            pendingMax = maxKey(rows);
+            if (direct && integralKey) pendingMax = maxKey(rows == null ? batch.rows() : rows);
         }
     }
 
-    private long pendingMax = Long.MIN_VALUE;
+    /** null when the batch's COPY text can be sent as it is (each key once); else its rows, each key once. */
+    private List<Object[]> sendable(Batch batch, CopyTextRows raw) {
+        if (raw != null && raw.uniqueKeys()) return null;
+        return lastPerKey(batch.rows());
+    }
 
     @Override
     protected void afterCommit() {
@@ -127,6 +170,11 @@ final class PostgresWriter extends JdbcWriter {
     protected void onFailure() {
         // the commit's outcome may be unknown: the batch may already be in; only the merge is safe to redo
         direct = false;
+    }
+
+    /** True when the direct COPY path is still open (tests). */
+    boolean direct() {
+        return direct;
     }
 
     private long minKey(List<Object[]> rows) {
@@ -143,10 +191,23 @@ final class PostgresWriter extends JdbcWriter {
     }
 
     private long maxKey(List<Object[]> rows) {
-        if (!integralKey) return Long.MIN_VALUE;
         long max = Long.MIN_VALUE;
         for (Object[] r : rows) if (r[keyIndexes[0]] instanceof Number n) max = Math.max(max, n.longValue());
         return max;
+    }
+
+    /** COPY text as read from a PostgreSQL source, unchanged. */
+    private void copyRaw(String sql, CopyTextRows rows) throws SQLException {
+        passThroughBatches++;
+        CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+        try {
+            byte[] buf = rows.buffer();
+            int off = rows.offset(), end = off + rows.length();
+            for (int p = off; p < end; p += FLUSH_CHARS) in.writeToCopy(buf, p, Math.min(FLUSH_CHARS, end - p));
+            in.endCopy();
+        } finally {
+            if (in.isActive()) in.cancelCopy();
+        }
     }
 
     /** COPY rows in text format, built in one reused buffer and flushed every ~1M chars. */

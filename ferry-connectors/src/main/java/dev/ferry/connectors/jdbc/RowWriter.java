@@ -5,6 +5,7 @@ import dev.ferry.spi.ColumnType;
 import dev.ferry.spi.Schema;
 import dev.ferry.spi.WriteMode;
 import dev.ferry.spi.WriteResult;
+import dev.ferry.spi.WriteSpec;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,23 +26,117 @@ final class RowWriter extends JdbcWriter {
     private final ColumnType[] types;
     private final Values.Reader[] readers;
     private final int rowsPerStatement;
+    /** MariaDB, fresh pass, ascending unique keys: LOAD DATA is allowed once the table is found empty */
+    private final boolean loadDataAllowed;
+    /** LOAD DATA straight into the table: it was empty at open and no write has failed since */
+    private boolean direct;
+    private final String loadDataSql;
+    private final LoadDataText loadText = new LoadDataText();
+    /** how batches went, for tests and stats */
+    long loadedBatches, upsertedBatches;
 
-    RowWriter(Jdbc.Settings settings, JdbcDestination.Names names, Schema schema, List<String> key, WriteMode mode) {
-        super(settings, names, schema, key, mode);
+    RowWriter(Jdbc.Settings settings, JdbcDestination.Names names, Schema schema, List<String> key, WriteSpec spec) {
+        super(settings, names, schema, key, spec.mode());
         this.types = new ColumnType[schema.size()];
         for (int i = 0; i < types.length; i++) types[i] = schema.column(i).type();
         this.readers = Values.readers(schema.columns(), dialect);
         // MariaDB allows 65535 placeholders per statement
         this.rowsPerStatement = Math.max(1, Math.min(1000, 60_000 / Math.max(1, schema.size())));
+        this.loadDataAllowed = dialect == Dialect.MARIADB && spec.fresh() && spec.ascendingUniqueKeys()
+                && keyIndexes.length > 0 && (mode == WriteMode.UPSERT || mode == WriteMode.REPLACE)
+                && !Boolean.getBoolean("ferry.mariadb.noLoadData");
+        this.loadDataSql = loadDataSql();
+        if (loadDataAllowed) {
+            try {
+                ensureConnection();
+                try (Statement st = connection.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM " + names.target() + ")")) {
+                    rs.next();
+                    direct = rs.getBoolean(1);
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                close();
+                throw new dev.ferry.spi.SyncException("cannot read table " + names.display() + " in " + settings.safeUrl()
+                        + ": " + Jdbc.firstLine(e.getMessage()), e);
+            }
+        }
+    }
+
+    private String loadDataSql() {
+        List<String> cols = new ArrayList<>();
+        List<String> sets = new ArrayList<>();
+        for (int i = 0; i < columnsSql.size(); i++) {
+            if (types[i] == ColumnType.BYTES) {
+                cols.add("@b" + i);
+                sets.add(columnsSql.get(i) + " = UNHEX(@b" + i + ")");
+            } else {
+                cols.add(columnsSql.get(i));
+            }
+        }
+        return "LOAD DATA LOCAL INFILE 'ferry-batch.tsv' INTO TABLE " + names.target() + " CHARACTER SET utf8mb4"
+                + " FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n'"
+                + " (" + String.join(", ", cols) + ")" + (sets.isEmpty() ? "" : " SET " + String.join(", ", sets));
+    }
+
+    @Override
+    protected java.sql.Connection connect() {
+        if (!loadDataAllowed) return super.connect();
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("allowLocalInfile", "true");
+        return Jdbc.connect(settings, p);
+    }
+
+    @Override
+    protected void onFailure() {
+        direct = false;
+    }
+
+    /** True while LOAD DATA is still used (tests). */
+    boolean direct() {
+        return direct;
+    }
+
+    /**
+     * LOAD DATA of rows whose keys cannot be in the table. LOCAL turns errors (duplicates, bad values) into skipped
+     * rows and warnings, so anything but exactly {@code rows.size()} rows and no warnings rolls back: false.
+     */
+    private boolean loadData(List<Object[]> rows) throws SQLException {
+        loadText.encode(rows, types);
+        long affected;
+        try (Statement st = connection.createStatement()) {
+            st.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(
+                    new java.io.ByteArrayInputStream(loadText.buffer(), 0, loadText.length()));
+            affected = st.executeLargeUpdate(loadDataSql);
+            long warnings;
+            try (ResultSet rs = st.executeQuery("SELECT @@warning_count")) {
+                rs.next();
+                warnings = rs.getLong(1);
+            }
+            if (affected == rows.size() && warnings == 0) return true;
+        }
+        connection.rollback();
+        return false;
     }
 
     @Override
     protected WriteResult writeBatch(Batch batch) throws SQLException {
+        // COPY text decodes on every get(): decode each row once here
+        List<Object[]> all = batch.rows() instanceof CopyTextRows ? new ArrayList<>(batch.rows()) : batch.rows();
         if (mode == WriteMode.APPEND || keyIndexes.length == 0) {
-            insert(batch.rows(), false);
+            insert(all, false);
             return new WriteResult(batch.size(), 0, 0);
         }
-        List<Object[]> rows = lastPerKey(batch.rows());
+        boolean unique = batch.rows() instanceof CopyTextRows ct && ct.uniqueKeys();
+        List<Object[]> rows = unique ? all : lastPerKey(all);
+        if (direct) {
+            if (loadData(rows)) {
+                loadedBatches++;
+                return new WriteResult(rows.size(), 0, batch.size() - rows.size());
+            }
+            direct = false; // something refused: compare and upsert from here on, which names the bad rows
+        }
+        upsertedBatches++;
         Map<String, Object[]> existing = existing(rows);
         List<Object[]> toWrite = new ArrayList<>();
         long inserted = 0, updated = 0;

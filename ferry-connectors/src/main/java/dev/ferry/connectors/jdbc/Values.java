@@ -203,6 +203,17 @@ final class Values {
         };
     }
 
+    /** A value as PostgreSQL reads it from text (a parameter cast with ::type). */
+    static String pgText(Object v) {
+        return switch (v) {
+            case byte[] b -> "\\x" + HexFormat.of().formatHex(b);
+            case Boolean b -> b ? "t" : "f";
+            case BigDecimal d -> d.toPlainString();
+            case OffsetDateTime t -> t.withOffsetSameInstant(ZoneOffset.UTC).toString();
+            default -> v.toString();
+        };
+    }
+
     static Object parse(String s, ColumnType type) {
         return switch (type) {
             case STRING, TEXT, JSON -> s;
