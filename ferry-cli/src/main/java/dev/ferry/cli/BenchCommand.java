@@ -67,8 +67,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--java-opts", defaultValue = "-XX:+UseParallelGC", description = "More JVM options for the Ferry runs, space-separated (default ${DEFAULT-VALUE}, as ./ferry)") String javaOpts;
     @Option(names = "--work-dir", defaultValue = ".ferry/bench", description = "Sync files and state stores of the runs (default ${DEFAULT-VALUE})") Path workDir;
     @Option(names = "--ferry-jar", description = "The packaged CLI to run (default: the jar this command runs from)") Path ferryJarOption;
-    @Option(names = "--keep-big", description = "Keep the big source table for the next bench (default: keep; --no-keep-big drops it)",
-            negatable = true, defaultValue = "true") boolean keepBig;
+    @Option(names = "--drop-big", description = "Drop the big source table afterwards (default: keep it for the next bench; it takes minutes to make)") boolean dropBig;
 
     static final class BigSize {
         @Option(names = "--big-factor", defaultValue = "10", description = "The big table has F × rows (default ${DEFAULT-VALUE})") int factor = 10;
@@ -113,6 +112,8 @@ final class BenchCommand implements Callable<Integer> {
         report.setup.put("ferryJar", jar.toString());
         report.setup.put("workloadSql", workloadOrigin);
         report.setup.put("postgres", pgUrl);
+        // the machine may be shared: the load around the bench says how much to trust its seconds
+        report.setup.put("loadAverageAtStart", loadAverage());
 
         try (Connection c = DriverManager.getConnection(pgUrl, pgUser, pgPassword)) {
             pg = c;
@@ -141,9 +142,11 @@ final class BenchCommand implements Callable<Integer> {
             pg = null;
         }
         report.setup.put("finishedAt", Instant.now().toString());
+        report.setup.put("loadAverageAtEnd", loadAverage());
         System.out.println();
-        System.out.printf(Locale.ROOT, "ferry bench: %,d rows, median of %d, %d cores, workload %s%n", rows, repeat,
-                Runtime.getRuntime().availableProcessors(), workloadOrigin);
+        System.out.printf(Locale.ROOT, "ferry bench: %,d rows, median of %d, %d cores, load average %s → %s, workload %s%n", rows, repeat,
+                Runtime.getRuntime().availableProcessors(), report.setup.get("loadAverageAtStart"), report.setup.get("loadAverageAtEnd"),
+                workloadOrigin);
         report.printTable(System.out);
         if (jsonFile != null) {
             Path parent = jsonFile.toAbsolutePath().getParent();
@@ -322,7 +325,7 @@ final class BenchCommand implements Callable<Integer> {
             expect(step, run, bigRows, 0, 0);
         } finally {
             exec("DROP TABLE IF EXISTS " + dst); // the destination copy is the space hog; the source is kept for the next bench
-            if (!keepBig) exec("DROP TABLE IF EXISTS " + bigSource);
+            if (dropBig) exec("DROP TABLE IF EXISTS " + bigSource);
         }
         Optional<Long> smallPeak = full.medianPeakHeap();
         Optional<Long> bigPeak = step.medianPeakHeap();
@@ -578,6 +581,10 @@ final class BenchCommand implements Callable<Integer> {
             rs.next();
             return rs.getString(1);
         }
+    }
+
+    private static double loadAverage() {
+        return BenchReport.round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), 2);
     }
 
     private static void progress(String line) {

@@ -41,7 +41,7 @@ class BenchSmokeIT {
     void everyStepRunsWithTheRightCounters() throws Exception {
         Path json = dir.resolve("bench.json");
         FerryProcess.Result r = FerryProcess.run(dir, "bench", "--rows", String.valueOf(ROWS), "--repeat", "1", "--big-factor", "2",
-                "--schema-prefix", PREFIX, "--no-keep-big", "--json", json.toString());
+                "--schema-prefix", PREFIX, "--drop-big", "--json", json.toString());
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(r.out()).contains("psql COPY | psql COPY", "Ferry full load PG→PG", "TARGET").doesNotContain("FAILED");
 
