@@ -173,6 +173,36 @@ class PostgresPromisesIT {
         assertThat(c.get("updated").asLong()).isZero();
         assertThat(c.get("unchanged").asLong()).isEqualTo(ROWS);
         assertThat(xminAndUpdates("taskdetail")).isEqualTo(before);
+        // range digests: the unchanged rows were not even read
+        assertThat(json(again).get("stats").get("rangesChanged").asInt()).isZero();
+        assertThat(json(again).get("stats").get("readThisRun").asLong()).isZero();
+    }
+
+    @Test
+    void afterAnUnchangedRunOnlyTheChangedKeyRangesAreReadAndEveryChangeLands() throws Exception {
+        db.exec("DROP TABLE IF EXISTS " + SRC + ".taskdetail_ranges");
+        db.exec("CREATE TABLE " + SRC + ".taskdetail_ranges AS SELECT * FROM " + SRC + ".taskdetail WHERE taskdetailkey <= '0000100000'");
+        db.exec("ALTER TABLE " + SRC + ".taskdetail_ranges ADD PRIMARY KEY (taskdetailkey)");
+        Path sync = syncFile("ranges", "taskdetail_ranges", "");
+        assertThat(FerryProcess.run(dir, "run", sync.toString()).exit()).isZero();
+
+        db.exec("UPDATE " + SRC + ".taskdetail_ranges SET status = 'R' WHERE taskdetailkey IN ('0000000007', '0000050003', '0000050004')");
+        db.exec("DELETE FROM " + SRC + ".taskdetail_ranges WHERE taskdetailkey = '0000070000'");
+        db.exec("INSERT INTO " + SRC + ".taskdetail_ranges SELECT * FROM " + SRC + ".taskdetail WHERE taskdetailkey = '0000100001'");
+        FerryProcess.Result r = FerryProcess.run(dir, "run", sync.toString(), "--json");
+        assertThat(r.exit()).as(r.all()).isZero();
+        JsonNode run = json(r);
+        assertThat(run.get("counters").get("updated").asLong()).isEqualTo(3);
+        assertThat(run.get("counters").get("inserted").asLong()).isEqualTo(1);
+        assertThat(run.get("stats").get("rangesChanged").asInt()).isEqualTo(4);
+        assertThat(run.get("stats").get("readThisRun").asLong()).isLessThanOrEqualTo(4L * BATCH);
+        // upserts never delete: the destination keeps the deleted row, and equals the source otherwise
+        assertThat(db.queryLong("SELECT count(*) FROM (TABLE " + SRC + ".taskdetail_ranges EXCEPT TABLE " + DST + ".taskdetail_ranges) d")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM (TABLE " + DST + ".taskdetail_ranges EXCEPT TABLE " + SRC + ".taskdetail_ranges) d")).isEqualTo(1);
+
+        FerryProcess.Result again = FerryProcess.run(dir, "run", sync.toString(), "--json");
+        assertThat(json(again).get("stats").get("readThisRun").asLong()).isZero();
+        assertThat(json(again).get("counters").get("unchanged").asLong()).isEqualTo(100_000);
     }
 
     /** A fingerprint of every row version (xmin) plus n_tup_upd: both move if any row is rewritten. */

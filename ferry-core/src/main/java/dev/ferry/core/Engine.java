@@ -322,6 +322,7 @@ public final class Engine {
                 }
                 if (cancel.isCancelled()) return false;
                 Batch batch = (Batch) item;
+                run.read(batch.size());
                 run.phase(Phase.WRITING);
                 Map<Object[], String> bad = new IdentityHashMap<>();
                 WriteResult r = writeBisecting(writer, batch, retrier, bad);

@@ -18,6 +18,7 @@ final class RunTracker {
     private volatile RunStatus status = RunStatus.RUNNING;
     private volatile Counters counters = Counters.ZERO;
     private volatile long processedAtStart;
+    private volatile long readThisRun;
     private volatile Instant writingSince;
     private volatile Optional<Instant> finishedAt = Optional.empty();
     private volatile Optional<String> message = Optional.empty();
@@ -53,6 +54,11 @@ final class RunTracker {
 
     void counters(Counters c) {
         counters = c;
+    }
+
+    /** Rows this run itself read from the source (not those a resume or a range digest vouched for). */
+    void read(int rows) {
+        readThisRun += rows;
     }
 
     void resumed(Checkpoint cp) {
@@ -97,7 +103,7 @@ final class RunTracker {
                 s.put("etaSeconds", Math.max(0, Math.round((c.total() - c.processed()) / rate)));
             }
         }
-        s.put("readThisRun", c.processed() - processedAtStart);
+        s.put("readThisRun", readThisRun);
         s.put("seconds", Duration.between(startedAt, finishedAt.orElse(clock.instant())).toMillis() / 1000.0);
         return new RunInfo(runId, job.name(), job.destinationResource(), status, phase, c, startedAt, finishedAt,
                 message, error, resumedFrom, job.options(), s);

@@ -119,6 +119,25 @@ abstract class JdbcWriter implements DestinationWriter {
         return Values.encodeKey(k);
     }
 
+    /** Rows in the table being written (the engine checks remembered range digests against it). */
+    @Override
+    public java.util.OptionalLong countRows() {
+        try {
+            ensureConnection();
+            try (Statement st = connection.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM " + names.target())) {
+                rs.next();
+                long n = rs.getLong(1);
+                connection.commit();
+                return java.util.OptionalLong.of(n);
+            }
+        } catch (SQLException e) {
+            Jdbc.rollbackQuietly(connection);
+            throw new SyncException("cannot count the rows of table " + names.display() + " in " + settings.safeUrl()
+                    + ": " + Jdbc.firstLine(e.getMessage()), e);
+        }
+    }
+
     /** REPLACE: the loaded table takes the final name in one step. */
     @Override
     public void complete() {

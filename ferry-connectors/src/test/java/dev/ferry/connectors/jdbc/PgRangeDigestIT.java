@@ -1,0 +1,94 @@
+package dev.ferry.connectors.jdbc;
+
+import dev.ferry.spi.Batch;
+import dev.ferry.spi.ConnectorConfig;
+import dev.ferry.spi.KeyRange;
+import dev.ferry.spi.RangeDigest;
+import dev.ferry.spi.ReadSpec;
+import dev.ferry.spi.Source;
+import dev.ferry.spi.SourceReader;
+import dev.ferry.testkit.TaskDetailTable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The digests the COPY reader puts on its batches equal the ones the server computes for the same key ranges,
+ * a change anywhere shows in exactly its range, and a read of chosen ranges returns just their rows.
+ */
+class PgRangeDigestIT {
+    static final Db DB = new Db(Db.PG_URL, "postgres", "it_jdbc_pg_ranges");
+    static final int ROWS = 20_000, BATCH = 1_000;
+
+    @BeforeAll
+    static void table() {
+        DB.reset();
+        DB.execute(TaskDetailTable.postgres("it_jdbc_pg_ranges", "td", ROWS));
+    }
+
+    static Source open() {
+        ConnectorConfig base = DB.config("source", "td");
+        Map<String, Object> v = new LinkedHashMap<>(base.values());
+        v.put("key", List.of("taskdetailkey"));
+        return new JdbcSourceFactory().open(new ConnectorConfig("source", v));
+    }
+
+    static ReadSpec spec() {
+        return new ReadSpec(List.of("taskdetailkey"), Optional.empty(), Optional.empty(), Optional.empty(), BATCH);
+    }
+
+    static List<Batch> read(Source source, ReadSpec spec) {
+        List<Batch> out = new ArrayList<>();
+        try (SourceReader r = source.open(spec, Optional.empty())) {
+            for (Optional<Batch> b = r.next(); b.isPresent(); b = r.next()) out.add(b.get());
+        }
+        return out;
+    }
+
+    @Test
+    void batchDigestsEqualTheServersRangeDigestsAndChangesShowInTheirRangeOnly() {
+        try (Source source = open()) {
+            List<Batch> batches = read(source, spec());
+            assertThat(batches).hasSize(ROWS / BATCH);
+            assertThat(batches.get(0).digest().orElseThrow().firstKey()).isEmpty();
+            List<String> thresholds = batches.stream().skip(1).map(b -> b.digest().orElseThrow().firstKey().orElseThrow()).toList();
+            List<RangeDigest> server = source.digestRanges(spec(), thresholds).orElseThrow();
+            assertThat(server).hasSize(batches.size());
+            for (int i = 0; i < batches.size(); i++) {
+                assertThat(server.get(i).sameContent(batches.get(i).digest().orElseThrow())).as("range %d", i).isTrue();
+            }
+
+            DB.execute("UPDATE it_jdbc_pg_ranges.td SET status = 'Z' WHERE taskdetailkey = '0000005500'");  // range 5
+            DB.execute("CREATE TABLE it_jdbc_pg_ranges.kept AS SELECT * FROM it_jdbc_pg_ranges.td WHERE taskdetailkey = '0000012345'");
+            DB.execute("DELETE FROM it_jdbc_pg_ranges.td WHERE taskdetailkey = '0000012345'");                 // range 12
+            List<RangeDigest> after = source.digestRanges(spec(), thresholds).orElseThrow();
+            List<Integer> changed = new ArrayList<>();
+            for (int i = 0; i < after.size(); i++) if (!after.get(i).sameContent(server.get(i))) changed.add(i);
+            assertThat(changed).containsExactly(5, 12);
+            assertThat(after.get(12).rows()).isEqualTo(BATCH - 1);
+
+            // reading just those ranges returns their rows; each range's first batch vouches from the range's start
+            KeyRange range5 = new KeyRange(Optional.of(thresholds.get(4)), Optional.of(thresholds.get(5)));
+            KeyRange range12 = new KeyRange(Optional.of(thresholds.get(11)), Optional.of(thresholds.get(12)));
+            List<Batch> again = read(source, spec().withRanges(List.of(range5, range12)));
+            assertThat(again).hasSize(2);
+            assertThat(again.get(0).size()).isEqualTo(BATCH);
+            assertThat(again.get(1).size()).isEqualTo(BATCH - 1);
+            assertThat(again.get(0).digest().orElseThrow().firstKey()).contains(thresholds.get(4));
+            assertThat(again.get(1).digest().orElseThrow().firstKey()).contains(thresholds.get(11));
+            assertThat(again.get(0).digest().orElseThrow().hash()).isEqualTo(after.get(5).hash());
+            assertThat(again.get(1).digest().orElseThrow().hash()).isEqualTo(after.get(12).hash());
+        } finally {
+            DB.execute("INSERT INTO it_jdbc_pg_ranges.td SELECT * FROM it_jdbc_pg_ranges.kept WHERE NOT EXISTS "
+                    + "(SELECT 1 FROM it_jdbc_pg_ranges.td WHERE taskdetailkey = '0000012345')");
+            DB.execute("DROP TABLE IF EXISTS it_jdbc_pg_ranges.kept");
+        }
+    }
+}
