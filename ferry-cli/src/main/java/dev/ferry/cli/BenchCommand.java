@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  * run is the packaged CLI in its own JVM, timed from process start to exit, as a user would see it.
  */
 @Command(name = "bench", description = {
-        "Benchmark Ferry against the raw psql COPY pipe: full load, unchanged re-run, 10 % incremental,",
+        "Benchmark Ferry against the raw psql COPY pipe: full load, unchanged re-run, 10 %% incremental,",
         "PostgreSQL → MariaDB, and peak heap on a table F times larger. See docs/benchmarks.md."})
 final class BenchCommand implements Callable<Integer> {
     static final String KEY = "taskdetailkey";
