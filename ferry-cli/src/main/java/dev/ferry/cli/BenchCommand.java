@@ -97,6 +97,8 @@ final class BenchCommand implements Callable<Integer> {
         Path jar = ferryJar();
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
         jvm.addAll(Stream.of(javaOpts.trim().split("\\s+")).filter(s -> !s.isBlank()).toList());
+        // as ./ferry does: a class-data archive, made by the first Ferry run, trims the start-up of the others
+        jvm.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + workDir.resolve("ferry.jsa")));
         ferry = new BenchProcesses(Path.of(ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString())), jar, jvm,
                 Map.of("FERRY_BENCH_PG_PASSWORD", pgPassword, "FERRY_BENCH_MARIA_PASSWORD", mariaPassword));

@@ -149,12 +149,6 @@ public final class Engine {
                 Optional<String> from = job.cursor().isPresent() ? state.highWaterMark() : Optional.empty();
                 spec = new ReadSpec(job.key(), job.cursor(), from, Optional.empty(), job.batchSize());
             }
-            ReadSpec planned = spec;
-            Plan plan = retrier.call(() -> source.plan(planned));
-            if (resume.isEmpty()) spec = spec.withCursorTo(plan.cursorTo().or(spec::cursorFrom));
-            plan.totalRows().ifPresent(t -> run.counters(run.counters().withTotal(t)));
-            plan.totalBytes().ifPresent(b -> run.stats.put("totalBytes", b));
-
             WriteMode mode = job.mode();
             boolean ascending = source.deliversAscendingUniqueKeys();
             DestinationWriter writer = retrier.call(() -> destination.open(schema,
@@ -162,6 +156,16 @@ public final class Engine {
             DigestPlan digests;
             try (writer) {
                 digests = planDigests(job, resume.isPresent(), source, spec, writer, run, retrier);
+                if (digests.sourceRows().isPresent()) {
+                    // the range digests counted the source already: no separate count
+                    run.counters(run.counters().withTotal(digests.sourceRows().getAsLong()));
+                } else {
+                    ReadSpec planned = spec;
+                    Plan plan = retrier.call(() -> source.plan(planned));
+                    if (resume.isEmpty()) spec = spec.withCursorTo(plan.cursorTo().or(spec::cursorFrom));
+                    plan.totalRows().ifPresent(t -> run.counters(run.counters().withTotal(t)));
+                    plan.totalBytes().ifPresent(b -> run.stats.put("totalBytes", b));
+                }
                 ReadSpec readSpec = spec.withRanges(digests.ranges());
                 run.phase(Phase.READING);
                 publish(run, listener);
@@ -207,9 +211,10 @@ public final class Engine {
      * lives, and reads only the ranges that differ. Unchanged rows are then neither shipped nor compared.
      */
     record DigestPlan(boolean recording, List<dev.ferry.spi.KeyRange> ranges, List<Long> bases, boolean readNothing,
-                      java.util.concurrent.atomic.AtomicBoolean intact) {
+                      java.util.concurrent.atomic.AtomicBoolean intact, java.util.OptionalLong sourceRows) {
         static DigestPlan none() {
-            return new DigestPlan(false, List.of(), List.of(0L), false, new java.util.concurrent.atomic.AtomicBoolean(false));
+            return new DigestPlan(false, List.of(), List.of(0L), false, new java.util.concurrent.atomic.AtomicBoolean(false),
+                    java.util.OptionalLong.empty());
         }
 
         boolean complete() {
@@ -266,11 +271,14 @@ public final class Engine {
                 run.stats.put("rangesChanged", current.size() - carried.size());
                 log.info("run={} {} of {} key ranges changed; {} rows skipped unread", run.runId(),
                         current.size() - carried.size(), current.size(), unchangedRows);
-                return new DigestPlan(true, changed, bases, changed.isEmpty(), new java.util.concurrent.atomic.AtomicBoolean(true));
+                long sourceRows = now.get().stream().mapToLong(dev.ferry.spi.RangeDigest::rows).sum();
+                return new DigestPlan(true, changed, bases, changed.isEmpty(), new java.util.concurrent.atomic.AtomicBoolean(true),
+                        java.util.OptionalLong.of(sourceRows));
             }
         }
         store.startDigests(job.name(), List.of());
-        return new DigestPlan(true, List.of(), List.of(0L), false, new java.util.concurrent.atomic.AtomicBoolean(true));
+        return new DigestPlan(true, List.of(), List.of(0L), false, new java.util.concurrent.atomic.AtomicBoolean(true),
+                java.util.OptionalLong.empty());
     }
 
     private static void checkColumns(SyncJob job, Schema schema) {

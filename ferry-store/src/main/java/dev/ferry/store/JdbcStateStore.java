@@ -137,10 +137,12 @@ public final class JdbcStateStore implements StateStore {
     static final int SCHEMA_VERSION = 2;
 
     private boolean schemaIsCurrent() {
-        String table = dialect == Dialect.MARIADB ? "ferry_schema_history" : "\"ferry_schema_history\"";
+        // Flyway's history table and columns are quoted lower-case names
+        String q = dialect == Dialect.MARIADB ? "`" : "\"";
+        String sql = "SELECT " + q + "version" + q + " FROM " + q + "ferry_schema_history" + q + " WHERE " + q + "success" + q
+                + " = " + (dialect == Dialect.MARIADB ? "1" : "TRUE");
         lock.lock();
-        try (Statement st = connection().createStatement();
-             ResultSet rs = st.executeQuery("SELECT version FROM " + table + " WHERE success = " + (dialect == Dialect.MARIADB ? "1" : "TRUE"))) {
+        try (Statement st = connection().createStatement(); ResultSet rs = st.executeQuery(sql)) {
             int newest = 0;
             while (rs.next()) {
                 String v = rs.getString(1);

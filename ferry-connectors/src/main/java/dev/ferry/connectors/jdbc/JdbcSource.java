@@ -210,10 +210,20 @@ final class JdbcSource implements Source {
         if (!copyReadable()) return Optional.empty();
         try (java.sql.Statement st = connection.createStatement()) {
             for (String setting : PgCopyReader.SESSION) st.execute(setting); // the row text must be the COPY's
+            st.execute("SET jit = off"); // compiling the scan costs more than it saves on one pass
+            // a few groups: hash them; the planner cannot estimate width_bucket's groups and sorts every row to disk
+            st.execute("SET enable_sort = off");
+            return PgRangeDigests.digest(connection, this, schema, dialect, spec, thresholds);
         } catch (SQLException e) {
             throw new SyncException("cannot prepare " + settings.safeUrl() + " for range digests: " + Jdbc.firstLine(e.getMessage()), e);
+        } finally {
+            try (java.sql.Statement st = connection.createStatement()) {
+                st.execute("RESET enable_sort");
+                st.execute("RESET jit");
+            } catch (SQLException ignored) {
+                // the connection is only used for planning queries after this
+            }
         }
-        return PgRangeDigests.digest(connection, this, schema, dialect, spec, thresholds);
     }
 
     @Override

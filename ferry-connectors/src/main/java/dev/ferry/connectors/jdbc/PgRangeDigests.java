@@ -53,9 +53,12 @@ final class PgRangeDigests {
         Optional<String> type = keyType(key.type());
         if (type.isEmpty()) return Optional.empty();
         JdbcSource.Filter filter = source.cursorFilter(spec);
-        String sql = "SELECT width_bucket(ferry_r." + dialect.quoteExact(key.name()) + ", CAST(? AS text[])::" + type.get()
-                + "[]), count(*), bit_xor(hashtextextended(ROW(ferry_r.*)::text, 0)) FROM (SELECT " + columnList(schema, dialect)
-                + " FROM " + source.from() + (filter.sql().isEmpty() ? "" : " WHERE " + filter.sql()) + ") ferry_r GROUP BY 1";
+        // hash in the scan, then group the narrow (bucket, hash) pairs: grouping whole rows made PostgreSQL sort
+        // them to disk (it cannot estimate width_bucket's few groups)
+        String sql = "SELECT b, count(*), bit_xor(h) FROM (SELECT width_bucket(ferry_r." + dialect.quoteExact(key.name())
+                + ", CAST(? AS text[])::" + type.get() + "[]) AS b, hashtextextended(ROW(ferry_r.*)::text, 0) AS h FROM (SELECT "
+                + columnList(schema, dialect) + " FROM " + source.from() + (filter.sql().isEmpty() ? "" : " WHERE " + filter.sql())
+                + ") ferry_r) ferry_h GROUP BY b";
         String[] bounds = new String[thresholds.size()];
         for (int i = 0; i < bounds.length; i++) {
             Object v = Values.decodeKey(thresholds.get(i), List.of(key.type()))[0];
@@ -64,6 +67,7 @@ final class PgRangeDigests {
         long[] rows = new long[bounds.length + 1];
         long[] hashes = new long[bounds.length + 1];
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setFetchSize(0); // one fetch: a portal that may be suspended would forbid a parallel plan
             ps.setArray(1, connection.createArrayOf("text", bounds));
             filter.bind(ps, 2, dialect);
             try (ResultSet rs = ps.executeQuery()) {
