@@ -98,7 +98,10 @@ final class BenchCommand implements Callable<Integer> {
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
         jvm.addAll(Stream.of(javaOpts.trim().split("\\s+")).filter(s -> !s.isBlank()).toList());
         // as ./ferry does: a class-data archive, made by the first Ferry run, trims the start-up of the others
-        jvm.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + workDir.resolve("ferry.jsa")));
+        Path jsa = workDir.resolve("ferry.jsa");
+        if (Files.exists(jsa) && Files.getLastModifiedTime(jsa).compareTo(Files.getLastModifiedTime(jar)) < 0) Files.delete(jsa);
+        // the JVM's notes about the archive would land on stdout, in the middle of the JSON
+        jvm.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + jsa, "-Xlog:cds=off,cds+dynamic=off"));
         ferry = new BenchProcesses(Path.of(ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString())), jar, jvm,
                 Map.of("FERRY_BENCH_PG_PASSWORD", pgPassword, "FERRY_BENCH_MARIA_PASSWORD", mariaPassword));
