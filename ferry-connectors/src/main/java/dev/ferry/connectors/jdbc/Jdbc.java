@@ -107,4 +107,22 @@ final class Jdbc {
             // the connection is gone; the server rolled back
         }
     }
+
+    /** Adds a problem unless {@code url} is present and a JDBC URL Ferry supports. */
+    static void validateUrl(dev.ferry.spi.ConnectorConfig config, java.util.List<String> problems) {
+        String url = config.require("url", problems, "the JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/test");
+        if (!url.isEmpty() && Dialect.fromUrl(url) == null) {
+            problems.add(config.key("url") + ": '" + redact(url) + "' is not a supported JDBC URL; "
+                    + "use jdbc:postgresql://…, jdbc:mariadb://…, jdbc:mysql://… or jdbc:h2:…");
+        }
+    }
+
+    /** Adds the problems of a "schema.table" name, if any. */
+    static void validateTable(dev.ferry.spi.ConnectorConfig config, String table, java.util.List<String> problems) {
+        try {
+            Dialect.splitTable(table, config.key("table"));
+        } catch (dev.ferry.spi.ConfigException e) {
+            problems.addAll(e.problems());
+        }
+    }
 }

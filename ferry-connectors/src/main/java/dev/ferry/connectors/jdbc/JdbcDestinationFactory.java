@@ -23,22 +23,12 @@ public final class JdbcDestinationFactory implements DestinationFactory {
 
     @Override
     public void validate(ConnectorConfig config, List<String> problems) {
-        String url = config.require("url", problems, "the JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/test");
-        if (!url.isEmpty() && Dialect.fromUrl(url) == null) {
-            problems.add(config.key("url") + ": '" + Jdbc.redact(url) + "' is not a supported JDBC URL; "
-                    + "use jdbc:postgresql://…, jdbc:mariadb://…, jdbc:mysql://… or jdbc:h2:…");
-        }
+        Jdbc.validateUrl(config, problems);
         String table = config.require("table", problems, "the table to write, e.g. public.orders (created if missing)");
         if (!table.isEmpty()) {
-            try {
-                Dialect.splitTable(table, config.key("table"));
-            } catch (ConfigException e) {
-                problems.addAll(e.problems());
-            }
+            Jdbc.validateTable(config, table, problems);
         }
-        config.string("mode").map(m -> m.toLowerCase(Locale.ROOT).trim())
-                .filter(m -> !Set.of("upsert", "append", "replace").contains(m))
-                .ifPresent(m -> problems.add(config.key("mode") + ": '" + m + "' is not a mode; use upsert, append or replace"));
+        // destination.mode is the engine's key: the sync file loader checks it, once
         config.string("createSchema").map(s -> s.toLowerCase(Locale.ROOT).trim())
                 .filter(s -> !s.equals("true") && !s.equals("false"))
                 .ifPresent(s -> problems.add(config.key("createSchema") + ": '" + s + "' is not true or false"));

@@ -23,11 +23,7 @@ public final class JdbcSourceFactory implements SourceFactory {
 
     @Override
     public void validate(ConnectorConfig config, List<String> problems) {
-        String url = config.require("url", problems, "the JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/test");
-        if (!url.isEmpty() && Dialect.fromUrl(url) == null) {
-            problems.add(config.key("url") + ": '" + Jdbc.redact(url) + "' is not a supported JDBC URL; "
-                    + "use jdbc:postgresql://…, jdbc:mariadb://…, jdbc:mysql://… or jdbc:h2:…");
-        }
+        Jdbc.validateUrl(config, problems);
         Optional<String> table = config.string("table").filter(s -> !s.isBlank());
         Optional<String> query = config.string("query").filter(s -> !s.isBlank());
         if (table.isEmpty() && query.isEmpty()) {
@@ -35,11 +31,7 @@ public final class JdbcSourceFactory implements SourceFactory {
         } else if (table.isPresent() && query.isPresent()) {
             problems.add(config.key("query") + ": give either " + config.key("table") + " or " + config.key("query") + ", not both");
         } else if (table.isPresent()) {
-            try {
-                Dialect.splitTable(table.get(), config.key("table"));
-            } catch (ConfigException e) {
-                problems.addAll(e.problems());
-            }
+            Jdbc.validateTable(config, table.get(), problems);
         }
         List<String> key = config.strings("key");
         if (key.isEmpty()) {
