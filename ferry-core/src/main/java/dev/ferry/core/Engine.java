@@ -187,8 +187,7 @@ public final class Engine {
             // promote first: a crash in between leaves an in-progress pass, whose resume drops the digests
             if (digests.recording() && digests.complete()) store.promoteDigests(job.name());
             else store.dropDigests(job.name());
-            ReadSpec readSpec = spec;
-            store.completePass(lease, job.name(), readSpec.cursorTo().or(state::highWaterMark));
+            store.completePass(lease, job.name(), spec.cursorTo().or(state::highWaterMark));
             Counters c = run.counters();
             if (c.total() < 0 || c.total() < c.processed()) run.counters(c.withTotal(c.processed()));
             c = run.counters();
