@@ -43,7 +43,7 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
             }
             if (total > 0 && bar.getMax() != total) bar.maxHint(total);
             bar.stepTo(done);
-            bar.setExtraMessage(extra);
+            bar.setExtraMessage(" " + extra);
         } else if (!run.status().finished()) {
             long now = System.currentTimeMillis();
             if (now - lastLine >= 5000 || run.phase() == dev.ferry.core.Phase.DOWNLOADING && now - lastLine >= 2000) {
