@@ -117,7 +117,7 @@ record HttpSettings(String url, String method, Optional<String> body, Map<String
             }
         }
         Pagination pagination = Pagination.parse(config, problems);
-        return new HttpSettings(url.strip(), method, body, Map.copyOf(query), Map.copyOf(headers), records,
+        return new HttpSettings(url.strip(), method, body, java.util.Collections.unmodifiableMap(query), java.util.Collections.unmodifiableMap(headers), records,
                 List.copyOf(key), cursor, cursorParam, List.copyOf(declared), Map.copyOf(paths), total,
                 Duration.ofSeconds(Math.max(1, timeoutSeconds)), rps, pagination, auth);
     }
