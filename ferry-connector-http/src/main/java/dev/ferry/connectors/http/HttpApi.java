@@ -62,6 +62,11 @@ final class HttpApi {
         return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(connectTimeout).build();
     }
 
+    /** Releases the client's connections and selector thread (HttpClient is AutoCloseable since Java 21). */
+    void close() {
+        client.close();
+    }
+
     long rateLimitWaits() {
         return limiter.waits();
     }

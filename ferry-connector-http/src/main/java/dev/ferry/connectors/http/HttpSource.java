@@ -103,7 +103,7 @@ final class HttpSource implements Source {
 
     @Override
     public void close() {
-        // java.net.http.HttpClient needs no closing on Java 21 for our use (no pooled threads of ours)
+        api.close();
     }
 
     record Request(URI uri, String body) {
