@@ -1,8 +1,6 @@
 package dev.ferry.connectors.http;
 
 import dev.ferry.spi.Batch;
-import dev.ferry.spi.Column;
-import dev.ferry.spi.ColumnType;
 import dev.ferry.spi.Plan;
 import dev.ferry.spi.ReadSpec;
 import dev.ferry.spi.Schema;
@@ -267,9 +265,5 @@ final class HttpSource implements Source {
         @Override
         public void close() {
         }
-    }
-
-    static Column column(String name) {
-        return Column.of(name, ColumnType.STRING);
     }
 }

@@ -57,8 +57,8 @@ final class Json {
                 String name = e.getKey();
                 if (cols.containsKey(name.toLowerCase(java.util.Locale.ROOT))) continue;
                 ColumnType t = typeOf(e.getValue());
-                inferred.merge(name, t == null ? ColumnType.STRING : t, (a, b) -> widen(a, b));
-                if (t == null) inferred.putIfAbsent(name, null);
+                if (t == null) inferred.putIfAbsent(name, null); // null says nothing about the type
+                else inferred.merge(name, t, Json::widen);     // (merge treats a null entry as absent)
             }
         }
         // a field seen only as null stays a string column

@@ -131,11 +131,12 @@ class HttpPaginationTest extends HttpTestSupport {
     void noPaginationReadsOneRootArrayAndInfersTypesIncludingNested() {
         wm.stubFor(get(urlEqualTo("/all")).willReturn(okJson("""
                 [{"id": 1, "price": 1.50, "ok": true, "at": "2026-01-01T10:00:00Z", "tags": ["a"], "customer": {"id": 7}},
-                 {"id": 2, "price": 2, "ok": false, "at": "2026-01-02T10:00:00+02:00", "tags": [], "customer": null}]""")));
+                 {"id": 2, "price": 2, "ok": false, "at": "2026-01-02T10:00:00+02:00", "tags": [], "customer": null},
+                 {"id": 3, "price": null, "ok": null, "at": null, "tags": null, "customer": {"id": 8}, "gone": null}]""")));
         try (Source s = open(map("url", url("/all"), "key", "id"))) {
-            assertThat(s.schema().names()).containsExactly("id", "price", "ok", "at", "tags", "customer");
+            assertThat(s.schema().names()).containsExactly("id", "price", "ok", "at", "tags", "customer", "gone");
             assertThat(s.schema().columns()).extracting(c -> c.type()).containsExactly(ColumnType.BIGINT, ColumnType.DECIMAL,
-                    ColumnType.BOOLEAN, ColumnType.TIMESTAMPTZ, ColumnType.JSON, ColumnType.JSON);
+                    ColumnType.BOOLEAN, ColumnType.TIMESTAMPTZ, ColumnType.JSON, ColumnType.JSON, ColumnType.STRING);
             List<Batch> batches = readAll(s, Optional.empty());
             assertThat(batches).hasSize(1);
             assertThat(batches.get(0).position()).isEqualTo("end");
