@@ -126,7 +126,7 @@ enum Dialect {
                 case SMALLINT -> "SMALLINT";
                 case INTEGER -> "INTEGER";
                 case BIGINT -> "BIGINT";
-                case DECIMAL -> c.precision() > 0 ? "NUMERIC(" + c.precision() + "," + c.scale() + ")" : "NUMERIC";
+                case DECIMAL -> c.precision() > 0 ? "NUMERIC(" + c.precision() + "," + c.scale() + ")" : "DECFLOAT"; // H2 reads a bare NUMERIC as NUMERIC(100000, 0): it would round 1.5 to 2
                 case REAL -> "REAL";
                 case DOUBLE -> "DOUBLE PRECISION";
                 case DATE -> "DATE";
