@@ -15,7 +15,6 @@ import java.util.Comparator;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Text ↔ typed values for CSV cells: what inference recognizes, how declared types parse, how cursors encode. */
@@ -28,8 +27,6 @@ final class CsvTypes {
     static final Pattern DECIMAL = Pattern.compile("[+-]?(0|[1-9][0-9]*)?\\.([0-9]*)");
     static final Pattern EXPONENT = Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)[eE][+-]?[0-9]+");
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
-    private static final Pattern DECLARED = Pattern.compile(
-            "\\s*([a-z ]+?)\\s*(?:\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\))?\\s*");
 
     /** Local date-time with 'T' or a space between date and time, optional seconds and fraction. */
     private static final DateTimeFormatter LOCAL_DATE_TIME = new DateTimeFormatterBuilder()
@@ -53,40 +50,14 @@ final class CsvTypes {
         }
     }
 
-    static final String DECLARABLE = "string, varchar(n), text, bigint, integer, smallint, decimal(p,s), double, real, "
-            + "boolean, date, time, timestamp, timestamptz, uuid, json or auto";
+    static final String DECLARABLE = dev.ferry.spi.DeclaredType.NAMES + " or auto";
 
     /** Parses a declaration; empty for "auto"; null when not understood (the caller reports it). */
     static Optional<Declared> parseDeclared(String text) {
-        Matcher m = DECLARED.matcher(text.toLowerCase(Locale.ROOT));
-        if (!m.matches()) return null;
-        int a = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
-        int b = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
-        ColumnType type = switch (m.group(1)) {
-            case "auto", "infer" -> null;
-            case "string", "varchar", "character varying", "char" -> ColumnType.STRING;
-            case "text" -> ColumnType.TEXT;
-            case "json", "jsonb" -> ColumnType.JSON;
-            case "bigint", "long", "int8" -> ColumnType.BIGINT;
-            case "int", "integer", "int4" -> ColumnType.INTEGER;
-            case "smallint", "int2" -> ColumnType.SMALLINT;
-            case "decimal", "numeric" -> ColumnType.DECIMAL;
-            case "double", "double precision", "float8", "float" -> ColumnType.DOUBLE;
-            case "real", "float4" -> ColumnType.REAL;
-            case "boolean", "bool" -> ColumnType.BOOLEAN;
-            case "date" -> ColumnType.DATE;
-            case "time" -> ColumnType.TIME;
-            case "timestamp", "datetime" -> ColumnType.TIMESTAMP;
-            case "timestamptz", "timestamp with time zone" -> ColumnType.TIMESTAMPTZ;
-            case "uuid" -> ColumnType.UUID;
-            default -> ColumnType.BYTES; // marker for "unknown", BYTES is not declarable from text
-        };
-        if (type == ColumnType.BYTES) return null;
-        if (type == null) return Optional.empty();
-        if (m.group(2) != null && type != ColumnType.STRING && type != ColumnType.DECIMAL) return null;
-        if (type == ColumnType.DECIMAL && b > a && a > 0) return null;
-        return Optional.of(type == ColumnType.STRING ? new Declared(type, a, 0, 0)
-                : new Declared(type, 0, a, b));
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("auto") || t.equals("infer")) return Optional.empty();
+        Optional<dev.ferry.spi.DeclaredType> d = dev.ferry.spi.DeclaredType.parse(text);
+        return d.isEmpty() ? null : Optional.of(new Declared(d.get().type(), d.get().length(), d.get().precision(), d.get().scale()));
     }
 
     /** How a column's type reads in a source.columns declaration (for "declare …" hints). */
