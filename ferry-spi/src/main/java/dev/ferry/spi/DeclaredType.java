@@ -13,7 +13,7 @@ public record DeclaredType(ColumnType type, int length, int precision, int scale
     /** The names {@link #parse} understands, for messages. */
     public static final String NAMES = "string, varchar(n), text, bigint, integer, smallint, decimal(p,s), double, real, "
             + "boolean, date, time, timestamp, timestamptz, uuid, json";
-    private static final Pattern DECLARED = Pattern.compile("\\s*([a-z ]+?)\\s*(?:\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\))?\\s*");
+    private static final Pattern DECLARED = Pattern.compile("\\s*([a-z][a-z0-9 ]*?)\\s*(?:\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\))?\\s*");
 
     /** Empty when the text is not a type this understands (the caller reports it with {@link #NAMES}). */
     public static Optional<DeclaredType> parse(String text) {
