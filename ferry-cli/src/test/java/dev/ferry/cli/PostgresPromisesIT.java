@@ -95,7 +95,7 @@ class PostgresPromisesIT {
             while (db.countOrZero(DST + ".taskdetail") == 0 && p.isAlive() && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
             }
-            Thread.sleep(random.nextInt(1500));
+            Thread.sleep(random.nextInt(700)); // a 200k-row load takes ~1.5 s after its first batch here
             boolean wasAlive = p.isAlive();
             p.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
