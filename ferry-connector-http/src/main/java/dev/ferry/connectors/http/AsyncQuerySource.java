@@ -117,7 +117,7 @@ final class AsyncQuerySource implements Source {
             }
             r.delivered = Long.parseLong(parts[1]);
             r.job = decode(parts[2]);
-            r.jobDone = false; // poll once more: cheap, and tells an expired job early
+            r.jobDone = true; // it had finished when the position was written; an expired job shows as 404 on its results
             r.marker = parts[3].isEmpty() ? null : decode(parts[3]);
             r.skip = 0;
             if (r.marker == null) r.ended = true;
@@ -309,7 +309,7 @@ final class AsyncQuerySource implements Source {
                     page = api.fetch(resultsUri(job, marker), null);
                 } catch (HttpApi.StatusException e) {
                     if (e.status() != 404 && e.status() != 410) throw e;
-                    LOG.warn("async-query source: the results of job {} are gone (HTTP {}); submitting the query again "
+                    LOG.warn("async-query source: job {} has expired (HTTP {} on its results); submitting the query again "
                             + "and skipping the {} rows already delivered", job, e.status(), delivered);
                     resubmits.incrementAndGet();
                     job = null;
