@@ -36,10 +36,35 @@ final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     static final Duration REFRESH_EARLY = Duration.ofSeconds(60);
 
+    /** What the API client needs of a source's settings (the http and async-query sources both supply it). */
+    interface Endpoint {
+        String url();
+
+        AuthSettings auth();
+
+        Map<String, String> headers();
+
+        Duration timeout();
+    }
+
+    /** A non-2xx answer that needs the user (not transient); {@link #status()} lets callers react, e.g. to 404. */
+    static final class StatusException extends SyncException {
+        private final int status;
+
+        StatusException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
+        }
+    }
+
     /** One answered page. */
     record Page(URI uri, int status, HttpHeaders headers, JsonNode body, long bytes) {}
 
-    private final HttpSettings settings;
+    private final Endpoint settings;
     private final HttpClient client;
     private final Clock clock;
     private final RateLimiter limiter;
@@ -51,7 +76,7 @@ final class HttpApi {
     private String token;
     private Instant tokenExpires = Instant.MIN;
 
-    HttpApi(HttpSettings settings, HttpClient client, Clock clock, RateLimiter limiter) {
+    HttpApi(Endpoint settings, HttpClient client, Clock clock, RateLimiter limiter) {
         this.settings = settings;
         this.client = client;
         this.clock = clock;
@@ -223,7 +248,7 @@ final class HttpApi {
             default -> "check source.url, source.query, source.body and source.headers";
         };
         String text = snippet(body, 200);
-        return new SyncException(what + ": " + fix + (text.isEmpty() ? "" : "; the server said: " + text));
+        return new StatusException(status, what + ": " + fix + (text.isEmpty() ? "" : "; the server said: " + text));
     }
 
     /** Retry-After in seconds or as an HTTP date; empty when absent, unreadable or already past. */

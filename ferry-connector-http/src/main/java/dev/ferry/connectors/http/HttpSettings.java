@@ -24,7 +24,7 @@ record HttpSettings(String url, String method, Optional<String> body, Map<String
                     Map<String, String> headers, Optional<JsonPointer> records, List<String> key,
                     Optional<String> cursor, Optional<String> cursorParam, List<Column> declared, Map<String, String> paths,
                     Optional<JsonPointer> total, Duration timeout, OptionalDouble requestsPerSecond,
-                    Pagination pagination, AuthSettings auth) {
+                    Pagination pagination, AuthSettings auth) implements HttpApi.Endpoint {
 
     static final Set<String> KEYS = Set.of("type", "key", "cursor", "url", "method", "body", "query", "headers",
             "records", "cursorParam", "columns", "total", "timeoutSeconds", "requestsPerSecond", "pagination", "auth",

@@ -197,7 +197,12 @@ final class HttpSource implements Source {
 
     /** The marker of the page after {@code page}, or null at the end. */
     String nextMarker(HttpApi.Page page, String marker, int count) {
-        return switch (settings.pagination()) {
+        return nextMarker(settings.pagination(), page, marker, count);
+    }
+
+    /** The marker of the page after {@code page} under {@code pagination}, or null at the end. */
+    static String nextMarker(Pagination pagination, HttpApi.Page page, String marker, int count) {
+        return switch (pagination) {
             case Pagination.None n -> null;
             case Pagination.Cursor c -> {
                 JsonNode t = page.body().at(c.tokenPath());

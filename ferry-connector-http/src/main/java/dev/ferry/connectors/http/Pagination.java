@@ -89,6 +89,30 @@ sealed interface Pagination {
         };
     }
 
+    /** The address of the page marked {@code marker} (null: the first page) when pages are fetched with GET. */
+    static java.net.URI pageUri(Pagination pagination, java.net.URI base, Map<String, String> query, String marker) {
+        Map<String, String> params = new java.util.LinkedHashMap<>(query);
+        return switch (pagination) {
+            case Cursor c -> {
+                if (marker != null) params.put(c.tokenParam(), marker);
+                yield Urls.withQuery(base, params);
+            }
+            case NextUrl n -> marker != null ? base.resolve(marker) : Urls.withQuery(base, params);
+            case LinkHeader l -> marker != null ? base.resolve(marker) : Urls.withQuery(base, params);
+            case Offset o -> {
+                params.put(o.offsetParam(), marker == null ? "0" : marker);
+                params.put(o.limitParam(), String.valueOf(o.limit()));
+                yield Urls.withQuery(base, params);
+            }
+            case Page p -> {
+                params.put(p.pageParam(), marker == null ? String.valueOf(p.startPage()) : marker);
+                p.sizeParam().ifPresent(sp -> params.put(sp, String.valueOf(p.size().orElse(100L))));
+                yield Urls.withQuery(base, params);
+            }
+            case None n -> Urls.withQuery(base, params);
+        };
+    }
+
     private static String str(Map<String, Object> p, String key) {
         Object v = p.get(key);
         return v == null || String.valueOf(v).isBlank() ? null : String.valueOf(v).strip();
