@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The parsed, validated, frozen settings of an {@code http} source. */
 record HttpSettings(String url, String method, Optional<String> body, Map<String, String> query,
@@ -175,39 +173,11 @@ record HttpSettings(String url, String method, Optional<String> body, Map<String
         return out;
     }
 
-    static final String DECLARABLE = "string, varchar(n), text, json, bigint, integer, smallint, decimal(p,s), double, real, "
-            + "boolean, date, time, timestamp, timestamptz or uuid";
-    private static final Pattern DECLARED = Pattern.compile("\\s*([a-z ]+?)\\s*(?:\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\))?\\s*");
+    static final String DECLARABLE = dev.ferry.spi.DeclaredType.NAMES;
 
     /** A declared column: its name is the field path with '.' replaced by '_'; null when the type is not understood. */
     static Column parseType(String path, String text) {
-        Matcher m = DECLARED.matcher(text.toLowerCase(Locale.ROOT));
-        if (!m.matches()) return null;
-        int a = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
-        int b = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
-        ColumnType type = switch (m.group(1)) {
-            case "string", "varchar", "character varying", "char" -> ColumnType.STRING;
-            case "text" -> ColumnType.TEXT;
-            case "json", "jsonb" -> ColumnType.JSON;
-            case "bigint", "long", "int8" -> ColumnType.BIGINT;
-            case "int", "integer", "int4" -> ColumnType.INTEGER;
-            case "smallint", "int2" -> ColumnType.SMALLINT;
-            case "decimal", "numeric" -> ColumnType.DECIMAL;
-            case "double", "double precision", "float8", "float" -> ColumnType.DOUBLE;
-            case "real", "float4" -> ColumnType.REAL;
-            case "boolean", "bool" -> ColumnType.BOOLEAN;
-            case "date" -> ColumnType.DATE;
-            case "time" -> ColumnType.TIME;
-            case "timestamp", "datetime" -> ColumnType.TIMESTAMP;
-            case "timestamptz", "timestamp with time zone" -> ColumnType.TIMESTAMPTZ;
-            case "uuid" -> ColumnType.UUID;
-            default -> null;
-        };
-        if (type == null) return null;
-        if (m.group(2) != null && type != ColumnType.STRING && type != ColumnType.DECIMAL) return null;
-        if (type == ColumnType.DECIMAL && b > a && a > 0) return null;
-        String name = Json.columnName(path);
-        return type == ColumnType.STRING ? new Column(name, type, a, 0, 0, true) : new Column(name, type, 0, a, b, true);
+        return dev.ferry.spi.DeclaredType.parse(text).map(d -> d.column(Json.columnName(path))).orElse(null);
     }
 
     static JsonMapper mapper() {
