@@ -38,8 +38,35 @@ record CsvSettings(Optional<Path> file, Optional<URI> url, List<String> key, Opt
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     /** Keys this source reads; anything else is most likely a typo worth reporting. */
-    static final Set<String> KNOWN_KEYS = Set.of("type", "path", "url", "key", "cursor", "delimiter", "quote", "header",
+    static final Set<String> KNOWN_KEYS = Set.of("type", "path", "url", "sheet", "key", "cursor", "delimiter", "quote", "header",
             "encoding", "nullValues", "columns", "inferRows", "headers", "timeoutSeconds", "baseDir");
+
+    /**
+     * {@code sheet: {id: SHEET_ID, gid: 0}} (or just the id) becomes the sheet's CSV export URL; the sheet must be
+     * shared as "anyone with the link" or published.
+     */
+    static Optional<String> sheetExportUrl(ConnectorConfig config, List<String> problems) {
+        Object v = config.values().get("sheet");
+        String id;
+        String gid = "0";
+        if (v instanceof java.util.Map<?, ?> m) {
+            id = m.get("id") == null ? "" : String.valueOf(m.get("id")).trim();
+            if (m.get("gid") != null) gid = String.valueOf(m.get("gid")).trim();
+        } else {
+            id = v == null ? "" : String.valueOf(v).trim();
+        }
+        boolean ok = true;
+        if (!id.matches("[A-Za-z0-9_-]{10,}")) {
+            problems.add(config.key("sheet") + ".id: '" + id + "' is not a Google Sheets id; copy it from the sheet's address "
+                    + "https://docs.google.com/spreadsheets/d/<id>/edit");
+            ok = false;
+        }
+        if (!gid.matches("\\d+")) {
+            problems.add(config.key("sheet") + ".gid: '" + gid + "' is not a tab id; copy the number after gid= in the sheet's address");
+            ok = false;
+        }
+        return ok ? Optional.of("https://docs.google.com/spreadsheets/d/" + id + "/export?format=csv&gid=" + gid) : Optional.empty();
+    }
 
     /** Parses {@code config}, adding every problem (key path + fix) to {@code problems}; the result is only usable without problems. */
     static CsvSettings parse(ConnectorConfig config, List<String> problems) {
@@ -53,13 +80,18 @@ record CsvSettings(Optional<Path> file, Optional<URI> url, List<String> key, Opt
 
         Optional<String> pathText = config.string("path").filter(s -> !s.isBlank());
         Optional<String> urlText = config.string("url").filter(s -> !s.isBlank());
+        if (config.values().containsKey("sheet")) {
+            Optional<String> sheetUrl = sheetExportUrl(config, problems);
+            if (urlText.isPresent() && sheetUrl.isPresent()) problems.add(p + ": give either url or sheet, not both");
+            else if (urlText.isEmpty()) urlText = sheetUrl;
+        }
         Optional<Path> file = Optional.empty();
         Optional<URI> url = Optional.empty();
         if (pathText.isPresent() && urlText.isPresent()) {
             problems.add(p + ": give either path or url, not both");
         } else if (pathText.isEmpty() && urlText.isEmpty()) {
-            problems.add(p + ": give path (a CSV file) or url (http/https, e.g. a Google Sheets export "
-                    + "https://docs.google.com/spreadsheets/d/ID/export?format=csv)");
+            problems.add(p + ": give path (a CSV file), url (http/https, e.g. a Google Sheets export "
+                    + "https://docs.google.com/spreadsheets/d/ID/export?format=csv) or sheet: {id: ID, gid: 0}");
         } else if (pathText.isPresent()) {
             file = resolveFile(config, pathText.get(), problems);
         } else {

@@ -51,7 +51,7 @@ class CsvSettingsTest {
                 "source.columns.amount: 'money' is not a type; use one of " + CsvTypes.DECLARABLE,
                 "source.headers: only used with source.url; remove it for a local file",
                 "source.delimeter: unknown setting for a csv source; known settings are columns, cursor, delimiter, "
-                        + "encoding, header, headers, inferRows, key, nullValues, path, quote, timeoutSeconds, type, url");
+                        + "encoding, header, headers, inferRows, key, nullValues, path, quote, sheet, timeoutSeconds, type, url");
         assertThat(String.join("\n", problems(v))).doesNotContain("secret-token");
     }
 
@@ -60,7 +60,7 @@ class CsvSettingsTest {
         assertThat(problems(Map.of("type", "csv", "path", "a.csv", "url", "https://example.com/a.csv")))
                 .containsExactly("source: give either path or url, not both");
         assertThat(problems(Map.of("type", "csv"))).singleElement().asString()
-                .startsWith("source: give path (a CSV file) or url (http/https");
+                .startsWith("source: give path (a CSV file), url (http/https").endsWith("or sheet: {id: ID, gid: 0}");
         assertThat(problems(Map.of("url", "ftp://example.com/a.csv")))
                 .containsExactly("source.url: 'ftp://example.com/a.csv' is not an http(s) URL; give https://… (for a local file use source.path)");
         assertThat(problems(Map.of("url", "https://docs.google.com/spreadsheets/d/abc/export?format=csv", "timeoutSeconds", 30,
