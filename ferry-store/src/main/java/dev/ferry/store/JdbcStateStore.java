@@ -323,7 +323,7 @@ public final class JdbcStateStore implements StateStore {
             Object[] values = {cp.runId(), cp.position().orElse(null), cp.cursorFrom().orElse(null), cp.cursorTo().orElse(null),
                     cp.nextSeq(), n.total(), n.processed(), n.inserted(), n.updated(), n.unchanged(), n.skipped(), n.failed()};
             upsertCheckpoint(c, syncName, values, false, null);
-            if (cp.digest().isPresent()) insertDigest(c, syncName, 1, cp.digest().get());
+            if (cp.digest().isPresent()) insertDigests(c, syncName, 1, List.of(cp.digest().get()));
             return null;
         });
     }
@@ -357,7 +357,7 @@ public final class JdbcStateStore implements StateStore {
     public void startDigests(String syncName, List<DigestEntry> carried) {
         inTransaction("start recording the range digests of sync " + syncName, c -> {
             deleteDigests(c, syncName, "generation = 1");
-            for (DigestEntry e : carried) insertDigest(c, syncName, 1, e);
+            insertDigests(c, syncName, 1, carried);
             return null;
         });
     }
@@ -389,16 +389,21 @@ public final class JdbcStateStore implements StateStore {
         }
     }
 
-    private static void insertDigest(Connection c, String syncName, int generation, DigestEntry e) throws SQLException {
+    /** One batched statement: a pass over a big table carries hundreds of ranges over at once. */
+    private static void insertDigests(Connection c, String syncName, int generation, List<DigestEntry> entries) throws SQLException {
+        if (entries.isEmpty()) return;
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO ferry_digests (sync_name, generation, ordinal, first_key, row_count, hash) VALUES (?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, syncName);
-            ps.setInt(2, generation);
-            ps.setLong(3, e.ordinal());
-            ps.setString(4, e.digest().firstKey().orElse(null));
-            ps.setLong(5, e.digest().rows());
-            ps.setLong(6, e.digest().hash());
-            ps.executeUpdate();
+            for (DigestEntry e : entries) {
+                ps.setString(1, syncName);
+                ps.setInt(2, generation);
+                ps.setLong(3, e.ordinal());
+                ps.setString(4, e.digest().firstKey().orElse(null));
+                ps.setLong(5, e.digest().rows());
+                ps.setLong(6, e.digest().hash());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
