@@ -17,7 +17,6 @@ final class RunTracker {
     private volatile Phase phase = Phase.PLANNING;
     private volatile RunStatus status = RunStatus.RUNNING;
     private volatile Counters counters = Counters.ZERO;
-    private volatile long processedAtStart;
     private volatile long readThisRun;
     private volatile Instant writingSince;
     private volatile Optional<Instant> finishedAt = Optional.empty();
@@ -64,7 +63,6 @@ final class RunTracker {
     void resumed(Checkpoint cp) {
         resumedFrom = Optional.of(cp.runId());
         counters = cp.counters();
-        processedAtStart = cp.counters().processed();
     }
 
     void finish(RunStatus s, String msg, String err) {
@@ -97,7 +95,8 @@ final class RunTracker {
         if (since != null) {
             Instant end = finishedAt.orElse(clock.instant());
             double secs = Math.max(0.001, Duration.between(since, end).toMillis() / 1000.0);
-            double rate = (c.processed() - processedAtStart) / secs;
+            // rows this run moved itself: a resume's or a range digest's vouched-for rows take no time
+            double rate = readThisRun / secs;
             s.put("rowsPerSecond", Math.round(rate));
             if (c.total() > 0 && rate > 0 && !status.finished()) {
                 s.put("etaSeconds", Math.max(0, Math.round((c.total() - c.processed()) / rate)));
