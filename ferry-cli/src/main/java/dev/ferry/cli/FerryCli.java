@@ -1,4 +1,6 @@
 package dev.ferry.cli;
+import dev.ferry.core.config.SyncFile;
+import dev.ferry.core.config.SyncFileLoader;
 
 import dev.ferry.core.CancelToken;
 import dev.ferry.core.Connectors;

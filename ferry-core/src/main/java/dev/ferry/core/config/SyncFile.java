@@ -1,4 +1,4 @@
-package dev.ferry.cli;
+package dev.ferry.core.config;
 
 import dev.ferry.core.SyncJob;
 
