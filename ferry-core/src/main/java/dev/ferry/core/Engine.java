@@ -333,10 +333,14 @@ public final class Engine {
                 run.phase(Phase.WRITING);
                 Map<Object[], String> bad = new IdentityHashMap<>();
                 WriteResult r = writeBisecting(writer, batch, retrier, bad);
-                if (!bad.isEmpty()) store.addDeadLetters(deadLetters(run, job, schema, keyIdx, bad));
+                List<DeadLetter> letters = new ArrayList<>(deadLetters(run, job, schema, keyIdx, bad));
+                letters.addAll(rejectedLetters(run, job, batch));
+                // before the checkpoint: a crash in between redoes the batch, which writes the same letters again
+                if (!letters.isEmpty()) store.addDeadLetters(letters);
+                int failed = letters.size();
                 Counters c = run.counters();
-                run.counters(new Counters(c.total(), c.processed() + batch.size(), c.inserted() + r.inserted(),
-                        c.updated() + r.updated(), c.unchanged() + r.unchanged(), c.skipped(), c.failed() + bad.size()));
+                run.counters(new Counters(c.total(), c.processed() + batch.size() + batch.rejected().size(), c.inserted() + r.inserted(),
+                        c.updated() + r.updated(), c.unchanged() + r.unchanged(), c.skipped(), c.failed() + failed));
                 seq++;
                 Optional<DigestEntry> digest = Optional.empty();
                 if (digests.recording() && digests.complete()) {
@@ -350,7 +354,7 @@ public final class Engine {
                         }
                         long ordinal = digests.bases().get(Math.min(rangeIndex, digests.bases().size() - 1)) + withinRange++;
                         // a range with dead letters must be read again next time, not vouched for
-                        digest = Optional.of(new DigestEntry(ordinal, bad.isEmpty() ? d : new dev.ferry.spi.RangeDigest(d.firstKey(), -1, 0)));
+                        digest = Optional.of(new DigestEntry(ordinal, failed == 0 ? d : new dev.ferry.spi.RangeDigest(d.firstKey(), -1, 0)));
                     }
                 }
                 store.saveCheckpoint(lease, job.name(), new Checkpoint(run.runId(), Optional.of(batch.position()),
@@ -363,7 +367,7 @@ public final class Engine {
                     publish(run, listener);
                 }
                 if (log.isDebugEnabled()) log.debug("run={} batch={} rows={} inserted={} updated={} unchanged={} failed={}",
-                        run.runId(), seq - 1, batch.size(), r.inserted(), r.updated(), r.unchanged(), bad.size());
+                        run.runId(), seq - 1, batch.size(), r.inserted(), r.updated(), r.unchanged(), failed);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -403,6 +407,16 @@ public final class Engine {
         return out;
     }
 
+    /** Records the source could not decode: dead letters carrying the source's reason and the raw text read. */
+    private List<DeadLetter> rejectedLetters(RunTracker run, SyncJob job, Batch batch) {
+        List<DeadLetter> out = new ArrayList<>(batch.rejected().size());
+        for (dev.ferry.spi.RejectedRecord rec : batch.rejected()) {
+            out.add(new DeadLetter(0, run.runId(), job.name(), rec.key(), "source: " + rec.reason(), rec.payload(),
+                    clock.instant(), Optional.empty()));
+        }
+        return out;
+    }
+
     static Map<String, String> payload(Schema schema, Object[] row) {
         Map<String, String> p = new LinkedHashMap<>();
         for (int i = 0; i < schema.size(); i++) p.put(schema.column(i).name(), Values.format(row[i]));
@@ -426,15 +440,20 @@ public final class Engine {
             WriteMode mode = job.mode() == WriteMode.REPLACE ? WriteMode.UPSERT : job.mode();
             Map<Object[], DeadLetter> byRow = new IdentityHashMap<>();
             List<Object[]> rows = new ArrayList<>();
+            Map<Object[], String> bad = new IdentityHashMap<>();
             for (DeadLetter l : letters) {
                 Object[] row = new Object[schema.size()];
-                for (int i = 0; i < schema.size(); i++) {
-                    row[i] = Values.parse(schema.column(i).type(), l.payload().get(schema.column(i).name()));
-                }
-                rows.add(row);
                 byRow.put(row, l);
+                try {
+                    for (int i = 0; i < schema.size(); i++) {
+                        row[i] = Values.parse(schema.column(i).type(), l.payload().get(schema.column(i).name()));
+                    }
+                    rows.add(row);
+                } catch (RuntimeException e) {
+                    // e.g. a value the source rejected, still not of its column's type: it stays a dead letter
+                    bad.put(row, "key " + l.sourceKey() + ": " + ErrorClassifier.describe(e));
+                }
             }
-            Map<Object[], String> bad = new IdentityHashMap<>();
             WriteResult r;
             try (DestinationWriter writer = destination.open(schema, new WriteSpec(job.table(), job.key(), mode, job.name(), false))) {
                 r = writeBisecting(writer, new Batch(0, schema, rows, "", 0), retrier, bad);

@@ -26,7 +26,7 @@ final class ColumnGuess {
         if (type == ColumnType.STRING) return;
         ColumnType seen = CsvTypes.classify(text);
         if (seen == ColumnType.DECIMAL || seen == ColumnType.BIGINT) {
-            BigDecimal d = new BigDecimal(text.strip());
+            BigDecimal d = new BigDecimal(CsvTypes.ungroup(text.strip()));
             maxScale = Math.max(maxScale, Math.max(d.scale(), 0));
             maxIntegerDigits = Math.max(maxIntegerDigits, Math.max(d.precision() - d.scale(), 1));
         }

@@ -2,6 +2,8 @@ package dev.ferry.connectors.csv;
 
 import dev.ferry.spi.Batch;
 import dev.ferry.spi.ReadSpec;
+import dev.ferry.spi.RejectedRecord;
+import dev.ferry.spi.SyncException;
 import dev.ferry.spi.SourceReader;
 
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ final class CsvBatchReader implements SourceReader {
     private final ReadSpec spec;
     private final CursorFilter filter;
     private final long skip;
+    private final int[] keyIndexes;
     private CsvScan scan; // opened on the first next(), so a failed open leaves nothing to close
     private long consumed;
     private long seq;
@@ -27,6 +30,8 @@ final class CsvBatchReader implements SourceReader {
 
     CsvBatchReader(CsvSource source, ReadSpec spec, CursorFilter filter, long skip) {
         this.source = source;
+        // key columns the schema lacks are the engine's to report; here they only label dead letters
+        this.keyIndexes = spec.key().stream().mapToInt(k -> source.schema().indexOf(k)).filter(i -> i >= 0).toArray();
         this.spec = spec;
         this.filter = filter;
         this.skip = skip;
@@ -42,23 +47,33 @@ final class CsvBatchReader implements SourceReader {
             bytesBefore = scan.bytesRead();
         }
         List<Object[]> rows = new ArrayList<>(Math.min(spec.batchSize(), 10_000));
+        List<RejectedRecord> rejected = new ArrayList<>();
         long consumedBefore = consumed;
-        while (rows.size() < spec.batchSize()) {
+        while (rows.size() + rejected.size() < spec.batchSize()) {
             Optional<CsvScan.Cells> cells = scan.next();
             if (cells.isEmpty()) {
                 done = true;
                 break;
             }
-            Object[] row = source.decoder().decode(cells.get());
             consumed++;
-            if (filter.accepts(row)) rows.add(row);
+            try {
+                Object[] row = source.decoder().decode(cells.get());
+                if (filter.accepts(row)) rows.add(row);
+            } catch (RowDecoder.BadRow bad) {
+                if (source.settings().failOnBadRows()) throw new SyncException(bad.getMessage() + " (or set source.badRows: dead_letter)");
+                // a bad record whose cursor decoded and is outside this run's window was handled by an earlier run
+                if (filter.accepts(bad.partial)) {
+                    rejected.add(new RejectedRecord(bad.key(keyIndexes), bad.getMessage(), bad.payload(source.schema())));
+                }
+            }
         }
-        if (rows.isEmpty()) {
+        if (rows.isEmpty() && rejected.isEmpty()) {
             close();
             return Optional.empty();
         }
         return Optional.of(new Batch(seq++, source.schema(), rows,
-                new CsvPosition(consumed, source.fingerprintValue()).encode(), bytes(consumed - consumedBefore)));
+                new CsvPosition(consumed, source.fingerprintValue()).encode(), bytes(consumed - consumedBefore),
+                Optional.empty(), rejected));
     }
 
     /**

@@ -27,11 +27,13 @@ import java.util.Set;
  * @param declared      source.columns: normalized column name → declared type (empty Optional = infer)
  * @param nullValues    unquoted cell texts read as null ("" = an empty unquoted cell)
  * @param httpHeaders   request headers for url; values may be secrets and never reach a message or log
+ * @param failOnBadRows source.badRows: fail — a record that does not fit the schema stops the run before anything is
+ *                      written; dead_letter (default) — it becomes a dead letter with its reason, the rest lands
  */
 record CsvSettings(Optional<Path> file, Optional<URI> url, List<String> key, Optional<String> cursor,
                    char delimiter, char quote, boolean header, Charset encoding, Set<String> nullValues,
                    Map<String, Optional<CsvTypes.Declared>> declared, int inferRows,
-                   Map<String, String> httpHeaders, Duration timeout) {
+                   Map<String, String> httpHeaders, Duration timeout, boolean failOnBadRows) {
 
     static final List<String> DEFAULT_NULL_VALUES = List.of("");
     static final int DEFAULT_INFER_ROWS = 1000;
@@ -39,7 +41,7 @@ record CsvSettings(Optional<Path> file, Optional<URI> url, List<String> key, Opt
 
     /** Keys this source reads; anything else is most likely a typo worth reporting. */
     static final Set<String> KNOWN_KEYS = Set.of("type", "path", "url", "sheet", "key", "cursor", "delimiter", "quote", "header",
-            "encoding", "nullValues", "columns", "inferRows", "headers", "timeoutSeconds", "baseDir");
+            "encoding", "nullValues", "columns", "inferRows", "headers", "timeoutSeconds", "badRows", "baseDir");
 
     /**
      * {@code sheet: {id: SHEET_ID, gid: 0}} (or just the id) becomes the sheet's CSV export URL; the sheet must be
@@ -160,8 +162,15 @@ record CsvSettings(Optional<Path> file, Optional<URI> url, List<String> key, Opt
             problems.add(config.key("headers") + ": only used with source.url; remove it for a local file");
         }
 
+        String badRows = config.string("badRows").orElse("dead_letter").trim().toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+        if (!badRows.equals("dead_letter") && !badRows.equals("fail")) {
+            problems.add(config.key("badRows") + ": '" + badRows + "' is not a choice; use dead_letter (the record is kept with its "
+                    + "reason, the rest lands) or fail (stop before writing anything)");
+        }
+
         return new CsvSettings(file, url, List.copyOf(key), cursor, delimiter, quote, header, encoding,
-                Set.copyOf(nullValues), declared, inferRows, Map.copyOf(httpHeaders), Duration.ofSeconds(timeoutSeconds));
+                Set.copyOf(nullValues), declared, inferRows, Map.copyOf(httpHeaders), Duration.ofSeconds(timeoutSeconds),
+                badRows.equals("fail"));
     }
 
     /** Where the data comes from, for messages: the file as given, or the URL with secret-looking query values masked. */

@@ -185,8 +185,9 @@ final class CsvSource implements Source {
     }
 
     /**
-     * Reads the whole file once: counts the rows this run will deliver, finds the cursor's maximum, and checks
-     * every value against the schema, so a bad value stops the run before anything is written.
+     * Reads the whole file once: counts the rows this run will deliver (records that do not fit the schema count
+     * too: they become dead letters), finds the cursor's maximum, and checks every value against the schema, so
+     * with source.badRows: fail a bad value stops the run before anything is written.
      */
     @Override
     public Plan plan(ReadSpec spec) {
@@ -197,7 +198,15 @@ final class CsvSource implements Source {
         Object max = null;
         try (CsvScan scan = openScan()) {
             for (Optional<CsvScan.Cells> c = scan.next(); c.isPresent(); c = scan.next()) {
-                Object[] row = decoder.decode(c.get());
+                Object[] row;
+                try {
+                    row = decoder.decode(c.get());
+                } catch (RowDecoder.BadRow bad) {
+                    if (settings.failOnBadRows()) throw new SyncException(bad.getMessage() + " (or set source.badRows: dead_letter)");
+                    all++;
+                    if (filter.accepts(bad.partial)) total++;
+                    continue;
+                }
                 all++;
                 Object v = filter.value(row);
                 if (v != null && (max == null || CsvTypes.CURSOR_ORDER.compare(v, max) > 0)) max = v;
@@ -231,6 +240,10 @@ final class CsvSource implements Source {
             }
         }
         return new CsvBatchReader(this, spec, CursorFilter.of(schema, spec, where), skip);
+    }
+
+    CsvSettings settings() {
+        return settings;
     }
 
     RowDecoder decoder() {

@@ -27,6 +27,13 @@ final class CsvTypes {
     static final Pattern DECIMAL = Pattern.compile("[+-]?(0|[1-9][0-9]*)?\\.([0-9]*)");
     static final Pattern EXPONENT = Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)[eE][+-]?[0-9]+");
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    /** Thousands grouped with commas, as spreadsheets export formatted numbers: 1,234 or -12,345,678.90. */
+    static final Pattern GROUPED = Pattern.compile("[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+(\\.[0-9]*)?");
+
+    /** The number without its grouping commas when it is grouped (strictly: groups of three), else as it is. */
+    static String ungroup(String s) {
+        return s.indexOf(',') >= 0 && GROUPED.matcher(s).matches() ? s.replace(",", "") : s;
+    }
 
     /** Local date-time with 'T' or a space between date and time, optional seconds and fraction. */
     private static final DateTimeFormatter LOCAL_DATE_TIME = new DateTimeFormatterBuilder()
@@ -69,6 +76,13 @@ final class CsvTypes {
         };
     }
 
+    static boolean isNumeric(ColumnType t) {
+        return switch (t) {
+            case SMALLINT, INTEGER, BIGINT, DECIMAL, REAL, DOUBLE -> true;
+            default -> false;
+        };
+    }
+
     static boolean isTextual(ColumnType t) {
         return t == ColumnType.STRING || t == ColumnType.TEXT || t == ColumnType.JSON;
     }
@@ -84,6 +98,7 @@ final class CsvTypes {
     static Object parse(Column c, String text) throws BadValue {
         if (isTextual(c.type())) return text;
         String s = text.strip();
+        if (isNumeric(c.type())) s = ungroup(s);
         try {
             return switch (c.type()) {
                 case STRING, TEXT, JSON -> text;
@@ -150,8 +165,8 @@ final class CsvTypes {
 
     /** The narrowest type a single non-empty cell looks like, for inference. */
     static ColumnType classify(String text) {
-        String s = text.strip();
-        if (s.isEmpty() || s.length() != text.length()) return ColumnType.STRING; // padded text stays text
+        String s = ungroup(text.strip());
+        if (s.isEmpty() || text.strip().length() != text.length()) return ColumnType.STRING; // padded text stays text
         if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) return ColumnType.BOOLEAN;
         char c = s.charAt(0);
         if (c == '+' || c == '-' || c == '.' || (c >= '0' && c <= '9')) {

@@ -3,17 +3,18 @@ package dev.ferry.connectors.csv;
 import dev.ferry.spi.Column;
 import dev.ferry.spi.ColumnType;
 import dev.ferry.spi.Schema;
-import dev.ferry.spi.SyncException;
 
 import java.math.BigDecimal;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Turns a record's cells into a typed row following the schema. Missing trailing cells read as null; extra cells
- * are an error unless they are all empty (trailing delimiters). A cell that does not parse as its column's type
- * stops the run with the file, line, column, value and the declaration that would fix it: the source cannot
- * dead-letter a row, and skipping it silently would lose data.
+ * are an error unless they are all empty (trailing delimiters). A record with a cell that does not parse as its
+ * column's type, or with too many fields, is a {@link BadRow} naming the file, line, column, value and the
+ * declaration that would fix it; the caller dead-letters it or stops the run (source.badRows), never drops it.
  */
 final class RowDecoder {
     private final Schema schema;
@@ -37,9 +38,43 @@ final class RowDecoder {
         return !quoted && nullValues.contains(text);
     }
 
-    Object[] decode(CsvScan.Cells cells) {
+    /** A record that does not fit the schema: the message says where, what and the fix; the cells are kept as read. */
+    static final class BadRow extends Exception {
+        final transient Object[] partial;
+        final transient CsvScan.Cells cells;
+
+        BadRow(String message, Object[] partial, CsvScan.Cells cells) {
+            super(message, null, false, false);
+            this.partial = partial;
+            this.cells = cells;
+        }
+
+        /** Its payload for a dead letter: decoded cells in canonical text (so a replay parses them), others as read. */
+        Map<String, String> payload(Schema schema) {
+            Map<String, String> p = new LinkedHashMap<>();
+            for (int i = 0; i < schema.size(); i++) {
+                String text = partial[i] != null ? CsvTypes.encode(partial[i]) : i < cells.size() ? cells.text()[i] : null;
+                p.put(schema.column(i).name(), text);
+            }
+            for (int i = schema.size(); i < cells.size(); i++) p.put("field_" + (i + 1), cells.text()[i]);
+            return p;
+        }
+
+        /** The key as far as it decoded ("a|b"); raw text for a key cell that did not. */
+        String key(int[] keyIndexes) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = 0; k < keyIndexes.length; k++) {
+                if (k > 0) sb.append('|');
+                int i = keyIndexes[k];
+                sb.append(partial[i] != null ? CsvTypes.encode(partial[i]) : i < cells.size() ? cells.text()[i] : "");
+            }
+            return sb.toString();
+        }
+    }
+
+    Object[] decode(CsvScan.Cells cells) throws BadRow {
         int n = schema.size();
-        if (cells.size() > n) checkExtraCellsEmpty(cells);
+        String problem = cells.size() > n ? extraCellsProblem(cells) : null;
         Object[] row = new Object[n];
         for (int i = 0; i < n && i < cells.size(); i++) {
             String text = cells.text()[i];
@@ -50,10 +85,13 @@ final class RowDecoder {
             try {
                 row[i] = CsvTypes.parse(c, text);
             } catch (CsvTypes.BadValue bad) {
-                throw new SyncException(where + " line " + cells.line() + ", column " + c.name() + ": '"
-                        + abbreviate(text) + "' " + bad.getMessage() + hint(i, text));
+                if (problem == null) {
+                    problem = where + " line " + cells.line() + ", column " + c.name() + ": '" + abbreviate(text) + "' "
+                            + bad.getMessage() + hint(i, text);
+                }
             }
         }
+        if (problem != null) throw new BadRow(problem, row, cells);
         return row;
     }
 
@@ -73,7 +111,7 @@ final class RowDecoder {
         if (wide == ColumnType.DECIMAL) {
             BigDecimal d;
             try {
-                d = new BigDecimal(text.strip());
+                d = new BigDecimal(CsvTypes.ungroup(text.strip()));
             } catch (NumberFormatException e) {
                 return "string";
             }
@@ -85,14 +123,15 @@ final class RowDecoder {
         return wide.name().toLowerCase(Locale.ROOT);
     }
 
-    private void checkExtraCellsEmpty(CsvScan.Cells cells) {
+    private String extraCellsProblem(CsvScan.Cells cells) {
         for (int i = schema.size(); i < cells.size(); i++) {
             if (cells.quoted()[i] || !cells.text()[i].isEmpty()) {
-                throw new SyncException(where + " line " + cells.line() + " has " + cells.size() + " fields but there are "
+                return where + " line " + cells.line() + " has " + cells.size() + " fields but there are "
                         + schema.size() + " columns (field " + (i + 1) + " is '" + abbreviate(cells.text()[i])
-                        + "'); quote values that contain the delimiter, or add the missing header names");
+                        + "'); quote values that contain the delimiter, or add the missing header names";
             }
         }
+        return null;
     }
 
     static String abbreviate(String s) {

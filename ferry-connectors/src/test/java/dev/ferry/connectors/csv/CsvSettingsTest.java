@@ -40,6 +40,7 @@ class CsvSettingsTest {
         v.put("columns", Map.of("amount", "money"));
         v.put("headers", Map.of("Authorization", "Bearer secret-token"));
         v.put("delimeter", ",");
+        v.put("badRows", "skip");
         assertThat(problems(v)).containsExactlyInAnyOrder(
                 "source.path: file ./x.csv does not exist (looked for " + Path.of("x.csv").toAbsolutePath()
                         + "); give a path relative to the sync file's folder or an absolute one",
@@ -50,7 +51,9 @@ class CsvSettingsTest {
                 "source.inferRows: '-3' is not a positive whole number",
                 "source.columns.amount: 'money' is not a type; use one of " + CsvTypes.DECLARABLE,
                 "source.headers: only used with source.url; remove it for a local file",
-                "source.delimeter: unknown setting for a csv source; known settings are columns, cursor, delimiter, "
+                "source.badRows: 'skip' is not a choice; use dead_letter (the record is kept with its reason, the rest lands) "
+                        + "or fail (stop before writing anything)",
+                "source.delimeter: unknown setting for a csv source; known settings are badRows, columns, cursor, delimiter, "
                         + "encoding, header, headers, inferRows, key, nullValues, path, quote, sheet, timeoutSeconds, type, url");
         assertThat(String.join("\n", problems(v))).doesNotContain("secret-token");
     }

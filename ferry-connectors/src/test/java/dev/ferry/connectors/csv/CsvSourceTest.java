@@ -5,6 +5,7 @@ import dev.ferry.spi.ColumnType;
 import dev.ferry.spi.ConnectorConfig;
 import dev.ferry.spi.Plan;
 import dev.ferry.spi.ReadSpec;
+import dev.ferry.spi.RejectedRecord;
 import dev.ferry.spi.Source;
 import dev.ferry.spi.SourceReader;
 import dev.ferry.spi.SyncException;
@@ -144,7 +145,7 @@ class CsvSourceTest {
         for (int i = 1; i <= 10; i++) sb.append(i).append(',').append(i * 3).append('\n');
         sb.append("11,12.5\n12,n/a\n");
         Path file = write("late.csv", sb.toString());
-        try (Source source = open(config(file, Map.of("inferRows", 5)))) {
+        try (Source source = open(config(file, Map.of("inferRows", 5, "badRows", "fail")))) {
             assertThat(source.schema().find("amount").orElseThrow().type()).isEqualTo(ColumnType.BIGINT);
             assertThatThrownBy(() -> source.plan(spec(100)))
                     .isInstanceOf(SyncException.class)
@@ -152,7 +153,16 @@ class CsvSourceTest {
                     .hasMessageContaining("inferred from the first 5 rows")
                     .hasMessageContaining("declare source.columns.amount: \"decimal(");
         }
-        try (Source source = open(config(file, Map.of("inferRows", 5, "columns", Map.of("amount", "decimal(10,1)"))))) {
+        try (Source source = open(config(file, Map.of("inferRows", 5)))) {
+            // by default the two records that do not fit become dead letters; the other ten are read
+            assertThat(source.plan(spec(100)).totalRows()).hasValue(12);
+            List<RejectedRecord> rejected = new ArrayList<>();
+            assertThat(readAll(source, spec(100), Optional.empty(), rejected)).hasSize(10);
+            assertThat(rejected).extracting(RejectedRecord::key).containsExactly("11", "12");
+            assertThat(rejected.get(0).reason()).contains("line 12, column amount: '12.5' is not a whole number");
+            assertThat(rejected.get(1).payload()).containsEntry("id", "12").containsEntry("amount", "n/a");
+        }
+        try (Source source = open(config(file, Map.of("inferRows", 5, "badRows", "fail", "columns", Map.of("amount", "decimal(10,1)"))))) {
             assertThatThrownBy(() -> source.plan(spec(100)))
                     .hasMessageContaining("line 13, column amount: 'n/a' is not a decimal number (declared in source.columns)")
                     .hasMessageContaining("declare source.columns.amount: string");
@@ -203,7 +213,7 @@ class CsvSourceTest {
     @Test
     void raggedRowsGetNullsButExtraValuesNameTheLine() throws IOException {
         Path file = write("r.csv", "a,b,c\n1,2\n3,4,5,,\n6,7,8,9\n");
-        try (Source source = open(config(file, Map.of()))) {
+        try (Source source = open(config(file, Map.of("badRows", "fail")))) {
             assertThatThrownBy(() -> source.plan(spec(10)))
                     .isInstanceOf(SyncException.class)
                     .hasMessageContaining("line 4 has 4 fields but there are 3 columns (field 4 is '9')");
@@ -211,6 +221,17 @@ class CsvSourceTest {
                 assertThat(reader.next().orElseThrow().rows()).extracting(MessyCsv::list)
                         .containsExactly(java.util.Arrays.asList(1L, 2L, null), List.of(3L, 4L, 5L));
             }
+        }
+        try (Source source = open(config(file, Map.of()));
+             SourceReader reader = source.open(spec(2), Optional.empty())) {
+            reader.next();
+            Batch last = reader.next().orElseThrow();
+            assertThat(last.rows()).isEmpty();
+            assertThat(last.rejected()).singleElement().satisfies(r -> {
+                assertThat(r.reason()).contains("line 4 has 4 fields but there are 3 columns (field 4 is '9')");
+                assertThat(r.payload()).containsEntry("a", "6").containsEntry("field_4", "9");
+            });
+            assertThat(reader.next()).isEmpty();
         }
     }
 
@@ -298,11 +319,19 @@ class CsvSourceTest {
     }
 
     static List<List<Object>> readAll(Source source, ReadSpec spec, Optional<String> resumeAfter) {
+        List<RejectedRecord> rejected = new ArrayList<>();
+        List<List<Object>> rows = readAll(source, spec, resumeAfter, rejected);
+        assertThat(rejected).as("records the source rejected").isEmpty();
+        return rows;
+    }
+
+    static List<List<Object>> readAll(Source source, ReadSpec spec, Optional<String> resumeAfter, List<RejectedRecord> rejected) {
         List<List<Object>> rows = new ArrayList<>();
         try (SourceReader reader = source.open(spec, resumeAfter)) {
             for (Optional<Batch> b = reader.next(); b.isPresent(); b = reader.next()) {
-                assertThat(b.get().size()).isBetween(1, spec.batchSize());
+                assertThat(b.get().size() + b.get().rejected().size()).isBetween(1, spec.batchSize());
                 for (Object[] row : b.get().rows()) rows.add(MessyCsv.list(row));
+                rejected.addAll(b.get().rejected());
             }
         }
         return rows;
