@@ -124,16 +124,8 @@ public final class Engine {
         Retrier retrier = new Retrier(job.retry(), run.runId());
         try (Source source = retrier.call(() -> connectors.requireSource(job.sourceType()).open(job.source()));
              Destination destination = retrier.call(() -> connectors.requireDestination(job.destinationType()).open(job.destination()))) {
-            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
-                    Thread.ofPlatform().daemon().name("ferry-progress").factory());
-            Schema schema;
-            try {
-                // a source may fetch its data first (a CSV download): show that while it lasts
-                ticker.scheduleAtFixedRate(() -> tickWhilePlanning(run, source, listener), 500, 500, TimeUnit.MILLISECONDS);
-                schema = retrier.call(source::schema);
-            } finally {
-                ticker.shutdownNow();
-            }
+            // a source may fetch its data first (a CSV download): show that while it lasts
+            Schema schema = whileTicking(run, source, listener, () -> retrier.call(source::schema));
             run.stats.putAll(source.stats());
             if (run.phase() == Phase.DOWNLOADING) run.phase(Phase.PLANNING);
             checkColumns(job, schema);
@@ -161,12 +153,14 @@ public final class Engine {
                     run.counters(run.counters().withTotal(digests.sourceRows().getAsLong()));
                 } else {
                     ReadSpec planned = spec;
-                    Plan plan = retrier.call(() -> source.plan(planned));
+                    Plan plan = whileTicking(run, source, listener, () -> retrier.call(() -> source.plan(planned)));
                     if (resume.isEmpty()) spec = spec.withCursorTo(plan.cursorTo().or(spec::cursorFrom));
                     plan.totalRows().ifPresent(t -> run.counters(run.counters().withTotal(t)));
                     plan.totalBytes().ifPresent(b -> run.stats.put("totalBytes", b));
                 }
                 ReadSpec readSpec = spec.withRanges(digests.ranges());
+                run.stats.putAll(source.stats());
+                notePreparation(run, source);
                 run.phase(Phase.READING);
                 publish(run, listener);
                 Checkpoint first = resume.orElse(new Checkpoint(run.runId(), Optional.empty(), readSpec.cursorFrom(),
@@ -494,15 +488,39 @@ public final class Engine {
         }
     }
 
+    /** Runs a step of planning while a ticker publishes the source's preparation progress twice a second. */
+    private <T> T whileTicking(RunTracker run, Source source, RunListener listener, java.util.function.Supplier<T> step) {
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("ferry-progress").factory());
+        try {
+            ticker.scheduleAtFixedRate(() -> tickWhilePlanning(run, source, listener), 500, 500, TimeUnit.MILLISECONDS);
+            return step.get();
+        } finally {
+            ticker.shutdownNow();
+        }
+    }
+
     private void tickWhilePlanning(RunTracker run, Source source, RunListener listener) {
         try {
-            if (run.phase() != Phase.PLANNING && run.phase() != Phase.DOWNLOADING) return;
-            source.phase().ifPresent(p -> run.phase("downloading".equals(p) ? Phase.DOWNLOADING : Phase.PLANNING));
+            if (run.phase() != Phase.PLANNING && run.phase() != Phase.DOWNLOADING && run.phase() != Phase.PROCESSING) return;
+            source.phase().ifPresent(p -> run.phase(switch (p) {
+                case "downloading" -> Phase.DOWNLOADING;
+                case "processing" -> Phase.PROCESSING;
+                default -> Phase.PLANNING;
+            }));
             run.stats.putAll(source.stats());
+            notePreparation(run, source);
             publish(run, listener);
         } catch (RuntimeException e) {
             log.debug("run={} progress tick failed: {}", run.runId(), e.toString());
         }
+    }
+
+    private static void notePreparation(RunTracker run, Source source) {
+        double share = source.preparationShare();
+        if (share <= 0) return;
+        run.stats.put("preparationShare", share);
+        run.stats.put("preparationProgress", Math.round(source.preparationProgress() * 1000) / 1000.0);
     }
 
     private synchronized void publish(RunTracker run, RunListener listener) {

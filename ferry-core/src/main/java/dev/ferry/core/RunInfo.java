@@ -21,9 +21,18 @@ public record RunInfo(String runId, String syncName, String destination, RunStat
         stats = Map.copyOf(stats);
     }
 
-    /** Percent complete, when the total is known. */
+    /**
+     * Percent complete: the source's preparation (a download, a pass over a file) fills its share of the bar
+     * ({@code stats.preparationShare}), rows processed of the total fill the rest. Empty while nothing says how far.
+     */
     public Optional<Double> percent() {
-        if (counters.total() <= 0) return status == RunStatus.SUCCEEDED ? Optional.of(100.0) : Optional.empty();
-        return Optional.of(Math.min(100.0, 100.0 * counters.processed() / counters.total()));
+        if (status == RunStatus.SUCCEEDED) return Optional.of(100.0);
+        double share = stats.get("preparationShare") instanceof Number n ? Math.max(0, Math.min(1, n.doubleValue())) : 0;
+        double prepared = stats.get("preparationProgress") instanceof Number n ? Math.max(0, Math.min(1, n.doubleValue())) : 1;
+        if (counters.total() <= 0) {
+            return share > 0 && prepared < 1 ? Optional.of(100.0 * share * prepared) : Optional.empty();
+        }
+        double rows = Math.min(1.0, (double) counters.processed() / counters.total());
+        return Optional.of(Math.min(100.0, 100.0 * (share * prepared + (1 - share) * rows)));
     }
 }

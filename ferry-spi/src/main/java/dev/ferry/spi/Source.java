@@ -44,6 +44,20 @@ public interface Source extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * The share of the run's progress bar (0..1) taken by work the source does before rows flow — a download and a
+     * pass over the file, say — so a long preparation shows progress too. 0 (the default) for sources that stream
+     * from the start. E.g. a sheet import: downloading 0–60 %, processing 60–80 %, saving rows 80–100 %.
+     */
+    default double preparationShare() {
+        return 0.0;
+    }
+
+    /** How far the preparation is (0..1); 1 once it is done. Polled from another thread while it runs. */
+    default double preparationProgress() {
+        return 1.0;
+    }
+
     /** Phase names while reading, e.g. "downloading" for a file fetched before it is parsed. */
     default Optional<String> phase() {
         return Optional.empty();

@@ -47,6 +47,8 @@ final class CsvSource implements Source {
     private volatile long sizeBytes = -1;
     private volatile long lines = -1;
     private volatile long rows = -1;
+    /** Bytes gone through in the two passes of processing (checksum, then the plan's check of every value). */
+    private volatile long scannedBytes;
     private String fingerprint;
 
     CsvSource(CsvSettings settings, HttpClient http, Clock clock) {
@@ -101,9 +103,11 @@ final class CsvSource implements Source {
         int last = -1;
         byte[] buf = new byte[256 * 1024];
         try (InputStream in = Files.newInputStream(file)) {
+            sizeBytes = Files.size(file); // for progress while this pass runs; the pass sets it exactly
             for (int n; (n = in.read(buf)) > 0; ) {
                 crc.update(buf, 0, n);
                 size += n;
+                scannedBytes = size;
                 for (int i = 0; i < n; i++) if (buf[i] == '\n') newlines++;
                 last = buf[n - 1];
             }
@@ -198,6 +202,7 @@ final class CsvSource implements Source {
         Object max = null;
         try (CsvScan scan = openScan()) {
             for (Optional<CsvScan.Cells> c = scan.next(); c.isPresent(); c = scan.next()) {
+                if ((all & 1023) == 0) scannedBytes = sizeBytes + scan.bytesRead();
                 Object[] row;
                 try {
                     row = decoder.decode(c.get());
@@ -274,6 +279,25 @@ final class CsvSource implements Source {
         if (lines >= 0) s.put("lines", lines);
         if (rows >= 0) s.put("rows", rows);
         return s;
+    }
+
+    /** A download takes 0–60 % of the bar and processing 60–80 %; a local file's processing 0–20 %; rows the rest. */
+    @Override
+    public double preparationShare() {
+        return download != null ? 0.8 : 0.2;
+    }
+
+    @Override
+    public double preparationProgress() {
+        if (rows >= 0) return 1.0;
+        double downloadShare = download != null ? 0.75 : 0.0; // of the preparation: 60 of 80
+        if ("downloading".equals(phase)) {
+            long got = download.bytesDownloaded();
+            return download.contentLength().stream().mapToDouble(len -> len > 0 ? downloadShare * Math.min(1.0, (double) got / len) : 0).findFirst().orElse(0.0);
+        }
+        long size = sizeBytes;
+        double processed = size > 0 ? Math.min(1.0, scannedBytes / (2.0 * size)) : 0;
+        return downloadShare + (1 - downloadShare) * processed;
     }
 
     @Override

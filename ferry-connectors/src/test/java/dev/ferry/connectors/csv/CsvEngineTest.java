@@ -110,6 +110,55 @@ class CsvEngineTest {
         }
     }
 
+    /** A slow sheet download: percent rises inside 0–60 % while downloading, never goes back, and ends at 100. */
+    @Test
+    void aSheetImportFillsTheBarByPhaseDownloadingProcessingSaving() throws Exception {
+        StringBuilder sb = new StringBuilder("id,name,amount\n");
+        for (int i = 1; i <= 40_000; i++) sb.append(i).append(",name ").append(i).append(',').append(i % 997).append(".5\n");
+        byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/sheet.csv", ex -> {
+            ex.getResponseHeaders().add("Content-Type", "text/csv");
+            ex.sendResponseHeaders(200, body.length);
+            try (java.io.OutputStream out = ex.getResponseBody()) {
+                int chunk = body.length / 20 + 1;
+                for (int off = 0; off < body.length; off += chunk) {
+                    out.write(body, off, Math.min(chunk, body.length - off));
+                    out.flush();
+                    Thread.sleep(150); // 20 chunks: about 3 s, so the twice-a-second ticker sees it
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        server.start();
+        try {
+            List<RunInfo> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            SyncJob job = new SyncJob("sheet", "csv", new ConnectorConfig("source", Map.of("type", "csv", "key", List.of("id"),
+                    "url", "http://127.0.0.1:" + server.getAddress().getPort() + "/sheet.csv")), "fake",
+                    new ConnectorConfig("destination", Map.of("type", "fake", "url", "mem://dst")), "dst.sheet",
+                    List.of("id"), Optional.empty(), WriteMode.UPSERT, 1000, 2, FAST, false);
+            Connectors connectors = new Connectors().add(new CsvSourceFactory()).add(new FakeDestinationFactory(dest));
+            RunInfo r = new Engine(store, connectors, Clock.systemUTC()).run(job, seen::add, new CancelToken());
+            assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(r.percent()).hasValue(100.0);
+            assertThat(dest.size()).isEqualTo(40_000);
+            List<Double> downloading = seen.stream().filter(i -> i.phase() == dev.ferry.core.Phase.DOWNLOADING)
+                    .map(i -> i.percent().orElse(0.0)).toList();
+            assertThat(downloading).as("percent while downloading").filteredOn(p -> p > 0 && p < 60).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(downloading).allSatisfy(p -> assertThat(p).isLessThanOrEqualTo(60.0));
+            List<Double> all = seen.stream().map(i -> i.percent().orElse(0.0)).toList();
+            for (int i = 1; i < all.size(); i++) assertThat(all.get(i)).as("percent never goes back: " + all).isGreaterThanOrEqualTo(all.get(i - 1));
+            // once rows flow, the bar starts at 80 %
+            assertThat(seen.stream().filter(i -> i.phase() == dev.ferry.core.Phase.READING || i.phase() == dev.ferry.core.Phase.WRITING)
+                    .map(i -> i.percent().orElseThrow())).allSatisfy(p -> assertThat(p).isGreaterThanOrEqualTo(80.0));
+            assertThat(r.stats()).containsEntry("sizeBytes", (long) body.length).containsEntry("lines", 40_001L);
+        } finally {
+            server.stop(0);
+        }
+    }
+
     @Test
     void badRowsFailStopsBeforeAnythingIsWritten() throws IOException {
         Path file = dir.resolve("f.csv");
