@@ -58,6 +58,23 @@ public interface Source extends AutoCloseable {
         return 1.0;
     }
 
+    /**
+     * An identity of the content this source delivers (an HTTP ETag or Last-Modified, a file checksum), known once
+     * the source has loaded; the engine keeps it with a completed run. Empty for sources that have none.
+     */
+    default Optional<String> contentVersion() {
+        return Optional.empty();
+    }
+
+    /**
+     * Whether the content is still the one {@code version} (an earlier {@link #contentVersion()}) identified — e.g.
+     * a conditional GET answered 304 Not Modified. True lets the engine end the run without reading anything.
+     * May fetch (a 200 answer is kept for the run); false when unsure.
+     */
+    default boolean unchangedSince(String version) {
+        return false;
+    }
+
     /** Phase names while reading, e.g. "downloading" for a file fetched before it is parsed. */
     default Optional<String> phase() {
         return Optional.empty();

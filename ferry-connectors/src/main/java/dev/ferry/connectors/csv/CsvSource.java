@@ -50,6 +50,9 @@ final class CsvSource implements Source {
     /** Bytes gone through in the two passes of processing (checksum, then the plan's check of every value). */
     private volatile long scannedBytes;
     private String fingerprint;
+    /** Validators of the content an earlier run read: the download asks the server whether it changed since. */
+    private HttpDownload.Validators conditionalOn = HttpDownload.Validators.NONE;
+    private boolean notModified;
 
     CsvSource(CsvSettings settings, HttpClient http, Clock clock) {
         this.settings = settings;
@@ -64,7 +67,8 @@ final class CsvSource implements Source {
 
     /** Loads on first use; after a failure the next call tries again (a transient download error is retried). */
     synchronized void ensureLoaded() {
-        if (loaded) return;
+        if (loaded && !notModified) return;
+        notModified = false; // unchanged, yet the content is wanted after all: fetch it
         try {
             load();
             loaded = true;
@@ -84,7 +88,11 @@ final class CsvSource implements Source {
                 throw new SyncException("cannot create a temporary file for " + where + " (" + e.getMessage()
                         + "); check free space and java.io.tmpdir", e);
             }
-            download.fetchTo(tempFile);
+            if (!download.fetchTo(tempFile, conditionalOn)) {
+                notModified = true;
+                phase = null;
+                return;
+            }
             file = tempFile;
             log.info("downloaded {} bytes from {}", download.bytesDownloaded(), where);
         } else {
@@ -279,6 +287,41 @@ final class CsvSource implements Source {
         if (lines >= 0) s.put("lines", lines);
         if (rows >= 0) s.put("rows", rows);
         return s;
+    }
+
+    /** {@code crc=…} of the bytes, plus the server's {@code etag=…} and {@code last-modified=…} when it sent them. */
+    @Override
+    public Optional<String> contentVersion() {
+        if (notModified || fingerprint == null) return Optional.empty();
+        StringBuilder v = new StringBuilder("crc=").append(fingerprint);
+        if (download != null) {
+            download.validators().etag().ifPresent(e -> v.append("\netag=").append(e));
+            download.validators().lastModified().ifPresent(m -> v.append("\nlast-modified=").append(m));
+        }
+        return Optional.of(v.toString());
+    }
+
+    /**
+     * For a URL whose server gave validators, a conditional GET (a 304 means unchanged; a 200 is the download this run
+     * uses); otherwise the content is loaded and its checksum compared — a local file is read once, not parsed.
+     */
+    @Override
+    public synchronized boolean unchangedSince(String version) {
+        Map<String, String> was = new LinkedHashMap<>();
+        for (String line : version.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) was.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        if (download != null && !loaded && tempFile == null) {
+            conditionalOn = new HttpDownload.Validators(Optional.ofNullable(was.get("etag")), Optional.ofNullable(was.get("last-modified")));
+        }
+        try {
+            ensureLoaded();
+        } finally {
+            conditionalOn = HttpDownload.Validators.NONE;
+        }
+        if (notModified) return true;
+        return fingerprint != null && fingerprint.equals(was.get("crc"));
     }
 
     /** A download takes 0–60 % of the bar and processing 60–80 %; a local file's processing 0–20 %; rows the rest. */

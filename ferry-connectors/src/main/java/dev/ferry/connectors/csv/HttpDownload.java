@@ -56,13 +56,38 @@ final class HttpDownload {
         return contentLength;
     }
 
+    /** The validators a server sent with the content (for a conditional GET next time); empty when it sent none. */
+    record Validators(Optional<String> etag, Optional<String> lastModified) {
+        static final Validators NONE = new Validators(Optional.empty(), Optional.empty());
+
+        boolean any() {
+            return etag.isPresent() || lastModified.isPresent();
+        }
+    }
+
+    private volatile Validators validators = Validators.NONE;
+
+    Validators validators() {
+        return validators;
+    }
+
     /** Fetches the URL into {@code target} (replacing it). */
     void fetchTo(Path target) {
+        fetchTo(target, Validators.NONE);
+    }
+
+    /**
+     * Fetches the URL into {@code target} unless the server says it is unchanged since {@code ifChanged} (a
+     * conditional GET: If-None-Match / If-Modified-Since answered 304). Returns false for unchanged.
+     */
+    boolean fetchTo(Path target, Validators ifChanged) {
         URI url = settings.url().orElseThrow();
         String shown = CsvSettings.redact(url);
         HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(settings.timeout()).GET()
                 .header("Accept", "text/csv, text/plain;q=0.9, */*;q=0.5");
         settings.httpHeaders().forEach(request::header);
+        ifChanged.etag().ifPresent(e -> request.header("If-None-Match", e));
+        ifChanged.lastModified().ifPresent(m -> request.header("If-Modified-Since", m));
         bytesDownloaded.set(0);
         HttpResponse<InputStream> response;
         try {
@@ -75,7 +100,9 @@ final class HttpDownload {
         }
         try (InputStream body = response.body()) {
             int status = response.statusCode();
+            if (status == 304 && ifChanged.any()) return false;
             if (status < 200 || status >= 300) throw statusError(status, response, shown);
+            validators = new Validators(response.headers().firstValue("ETag"), response.headers().firstValue("Last-Modified"));
             String contentType = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
             if (contentType.startsWith("text/html")) {
                 // Google answers a sheet that is not shared with its sign-in page, status 200
@@ -90,6 +117,7 @@ final class HttpDownload {
                 throw new RetriableSyncException("download of " + shown + " ended after " + bytesDownloaded.get()
                         + " of " + expected + " bytes", null);
             }
+            return true;
         } catch (IOException e) {
             throw new RetriableSyncException("download of " + shown + " broke off after " + bytesDownloaded.get()
                     + " bytes: " + describe(e), e);

@@ -159,6 +159,93 @@ class CsvEngineTest {
         }
     }
 
+    /**
+     * A sheet behind a server that sends an ETag: the second run asks with If-None-Match, gets 304 and ends at once
+     * (nothing read, nothing written); a changed sheet is read again; changed settings too, though the sheet is the
+     * same; --full-refresh ignores the ETag.
+     */
+    @Test
+    void anUnchangedSheetIsSkippedByConditionalGet() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> content = new java.util.concurrent.atomic.AtomicReference<>("id,amount\n1,10\n2,20\n");
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/s.csv", ex -> {
+            String body = content.get();
+            String etag = "\"" + Integer.toHexString(body.hashCode()) + "\"";
+            String ifNoneMatch = ex.getRequestHeaders().getFirst("If-None-Match");
+            asked.add(String.valueOf(ifNoneMatch));
+            ex.getResponseHeaders().add("ETag", etag);
+            if (etag.equals(ifNoneMatch)) {
+                ex.sendResponseHeaders(304, -1);
+                ex.close();
+                return;
+            }
+            byte[] b = body.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "text/csv");
+            ex.sendResponseHeaders(200, b.length);
+            try (java.io.OutputStream out = ex.getResponseBody()) {
+                out.write(b);
+            }
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/s.csv";
+            java.util.function.Function<Map<String, Object>, SyncJob> job = extra -> {
+                Map<String, Object> src = new LinkedHashMap<>(Map.of("type", "csv", "url", url, "key", List.of("id")));
+                src.putAll(extra);
+                return new SyncJob("etag", "csv", new ConnectorConfig("source", src), "fake",
+                        new ConnectorConfig("destination", Map.of("type", "fake", "url", "mem://dst")), "dst.etag",
+                        List.of("id"), Optional.empty(), WriteMode.UPSERT, 100, 2, FAST, false);
+            };
+            RunInfo first = run(job.apply(Map.of()));
+            assertThat(first.counters().inserted()).isEqualTo(2);
+            assertThat(asked).containsExactly("null");
+            long writes = dest.writeCalls();
+
+            RunInfo second = run(job.apply(Map.of()));
+            assertThat(second.status()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(second.message().orElseThrow()).contains("source unchanged since run " + first.runId());
+            assertThat(second.counters().unchanged()).isEqualTo(2);
+            assertThat(second.counters().processed()).isEqualTo(2);
+            assertThat(asked).hasSize(2).last().asString().startsWith("\"");
+            assertThat(dest.writeCalls()).as("nothing written").isEqualTo(writes);
+
+            // a third run: the previous run (the skip) carries the version on
+            assertThat(run(job.apply(Map.of())).message().orElseThrow()).contains("source unchanged");
+
+            content.set("id,amount\n1,10\n2,25\n3,30\n");
+            RunInfo changed = run(job.apply(Map.of()));
+            assertThat(changed.counters().inserted()).isEqualTo(1);
+            assertThat(changed.counters().updated()).isEqualTo(1);
+            assertThat(changed.counters().unchanged()).isEqualTo(1);
+
+            // any change to the sync's settings (here the rows sampled for types) means the last run is no guide
+            RunInfo redeclared = run(job.apply(Map.of("inferRows", 50)));
+            assertThat(redeclared.message().orElseThrow()).doesNotContain("source unchanged");
+            assertThat(redeclared.counters().processed()).as(redeclared.toString()).isEqualTo(3);
+
+            RunInfo full = run(job.apply(Map.of("inferRows", 50)).withFullRefresh(true));
+            assertThat(full.message().orElseThrow()).doesNotContain("source unchanged");
+            assertThat(full.counters().unchanged()).isEqualTo(3);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void anUnchangedLocalFileIsSkippedByItsChecksum() throws IOException {
+        Path file = dir.resolve("same.csv");
+        Files.writeString(file, "id,v\n1,a\n2,b\n");
+        assertThat(run(job(file, Map.of(), 10)).counters().inserted()).isEqualTo(2);
+        long writes = dest.writeCalls();
+        RunInfo again = run(job(file, Map.of(), 10));
+        assertThat(again.message().orElseThrow()).contains("source unchanged");
+        assertThat(dest.writeCalls()).isEqualTo(writes);
+        Files.writeString(file, "id,v\n1,a\n2,c\n");
+        assertThat(run(job(file, Map.of(), 10)).counters().updated()).isEqualTo(1);
+    }
+
     @Test
     void badRowsFailStopsBeforeAnythingIsWritten() throws IOException {
         Path file = dir.resolve("f.csv");
