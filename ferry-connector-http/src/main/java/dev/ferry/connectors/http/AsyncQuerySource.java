@@ -321,21 +321,26 @@ final class AsyncQuerySource implements Source {
                 List<JsonNode> records = records(page);
                 String shown = Urls.redact(page.uri());
                 List<Object[]> rows = new ArrayList<>(records.size());
+                List<dev.ferry.spi.RejectedRecord> rejected = new ArrayList<>();
                 for (int i = 0; i < records.size(); i++) {
                     if (skip > 0) {
                         skip--;
                         continue;
                     }
-                    rows.add(Json.row(records.get(i), s, Map.of(), shown + " row " + (i + 1)));
+                    try {
+                        rows.add(Json.row(records.get(i), s, Map.of(), shown + " row " + (i + 1)));
+                    } catch (dev.ferry.spi.RecordException e) {
+                        rejected.add(Json.rejected(records.get(i), s, Map.of(), spec.key(), e));
+                    }
                 }
                 String next = HttpSource.nextMarker(settings.results().pagination(), page, marker, records.size());
                 // the state moves only after the page was read in full: a retry fetches it again
                 marker = next;
                 ended = next == null;
-                delivered += rows.size();
-                if (!rows.isEmpty()) {
+                delivered += rows.size() + rejected.size();
+                if (!rows.isEmpty() || !rejected.isEmpty()) {
                     String position = ended ? END : PREFIX + delivered + ":" + encode(job) + ":" + encode(next);
-                    return Optional.of(new Batch(seq++, s, rows, position, page.bytes()));
+                    return Optional.of(new Batch(seq++, s, rows, position, page.bytes(), Optional.empty(), rejected));
                 }
             }
             return Optional.empty();

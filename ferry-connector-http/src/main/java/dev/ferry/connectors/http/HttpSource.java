@@ -253,15 +253,21 @@ final class HttpSource implements Source {
                 List<JsonNode> records = records(page);
                 String shown = Urls.redact(page.uri());
                 List<Object[]> rows = new ArrayList<>(records.size());
+                List<dev.ferry.spi.RejectedRecord> rejected = new ArrayList<>();
                 for (int i = 0; i < records.size(); i++) {
-                    rows.add(Json.row(records.get(i), s, settings.paths(), shown + " record " + (i + 1)));
+                    try {
+                        rows.add(Json.row(records.get(i), s, settings.paths(), shown + " record " + (i + 1)));
+                    } catch (dev.ferry.spi.RecordException e) {
+                        // a value that does not fit its column: a dead letter with the reason, the page goes on
+                        rejected.add(Json.rejected(records.get(i), s, settings.paths(), spec.key(), e));
+                    }
                 }
                 String next = nextMarker(page, marker, records.size());
                 // the state moves only after the page was read in full: a retry after a failure fetches it again
                 marker = next;
                 ended = next == null;
-                if (!rows.isEmpty()) {
-                    return Optional.of(new Batch(seq++, s, rows, ended ? END : NEXT + next, page.bytes()));
+                if (!rows.isEmpty() || !rejected.isEmpty()) {
+                    return Optional.of(new Batch(seq++, s, rows, ended ? END : NEXT + next, page.bytes(), Optional.empty(), rejected));
                 }
             }
             return Optional.empty();

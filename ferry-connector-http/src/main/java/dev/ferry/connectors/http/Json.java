@@ -122,6 +122,25 @@ final class Json {
         return row;
     }
 
+    /**
+     * A record {@link #row} refused, as a dead letter: key and payload are the record's fields as text (strings as
+     * they are, other values as JSON), so a replay after a fix (e.g. a wider declared type) can parse them.
+     */
+    static dev.ferry.spi.RejectedRecord rejected(JsonNode record, Schema schema, Map<String, String> paths,
+                                                 java.util.List<String> key, RecordException e) {
+        Map<String, String> payload = new java.util.LinkedHashMap<>();
+        for (Column c : schema.columns()) {
+            JsonNode v = at(record, paths.getOrDefault(c.name(), c.name()));
+            payload.put(c.name(), v == null || v.isNull() || v.isMissingNode() ? null : v.isString() ? v.stringValue() : v.toString());
+        }
+        StringBuilder k = new StringBuilder();
+        for (String name : key) {
+            if (!k.isEmpty()) k.append('|');
+            k.append(payload.getOrDefault(name, ""));
+        }
+        return new dev.ferry.spi.RejectedRecord(k.toString(), e.getMessage(), payload);
+    }
+
     static Object value(Column c, JsonNode v) {
         if (v == null || v.isNull() || v.isMissingNode()) return null;
         String text = v.isString() ? v.stringValue() : null;

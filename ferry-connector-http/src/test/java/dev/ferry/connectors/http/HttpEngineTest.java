@@ -87,4 +87,22 @@ class HttpEngineTest extends HttpTestSupport {
         assertThat(resumed.counters().inserted()).isEqualTo(5); // counters carry over from the interrupted run
         wm.verify(1, getRequestedFor(urlPathEqualTo("/e")).withQueryParam("page", equalTo("2")));
     }
+
+    @Test
+    void aRecordWhoseValueDoesNotFitIsDeadLetteredAndThePageLands() {
+        wm.stubFor(get(urlPathEqualTo("/e")).withQueryParam("page", equalTo("1"))
+                .willReturn(okJson("{\"count\":3,\"items\":[{\"id\":1,\"name\":\"a\"},{\"id\":\"two\",\"name\":\"b\"},{\"id\":3,\"name\":\"c\"}]}")));
+        wm.stubFor(get(urlPathEqualTo("/e")).withQueryParam("page", equalTo("2")).willReturn(okJson("{\"count\":3,\"items\":[]}")));
+        RunInfo r = run(source());
+        assertThat(r.status()).as(String.valueOf(r)).isEqualTo(RunStatus.PARTIAL);
+        assertThat(r.counters().inserted()).isEqualTo(2);
+        assertThat(r.counters().failed()).isEqualTo(1);
+        assertThat(r.counters().processed()).isEqualTo(3);
+        assertThat(dest.rows()).hasSize(2);
+        assertThat(store.deadLetters(r.runId())).singleElement().satisfies(l -> {
+            assertThat(l.sourceKey()).isEqualTo("two");
+            assertThat(l.reason()).contains("record 2: field id = \"two\" is not a bigint").contains("declare it in source.columns");
+            assertThat(l.payload()).containsEntry("name", "b");
+        });
+    }
 }
