@@ -18,7 +18,7 @@ import java.util.TreeSet;
 /** The parsed, validated, frozen settings of an {@code async-query} source (see docs/connectors.md). */
 record AsyncQuerySettings(String url, AuthSettings auth, Map<String, String> headers, Duration timeout,
                           OptionalDouble requestsPerSecond, Submit submit, Status status, Results results,
-                          AsyncSql sql, boolean countQuery) implements HttpApi.Endpoint {
+                          AsyncSql sql, boolean countQuery, List<dev.ferry.spi.Column> types) implements HttpApi.Endpoint {
 
     /** How a query is submitted: {@code body} is a JSON template holding "{{sql}}". */
     record Submit(String path, String method, String body, JsonPointer jobIdPath) {}
@@ -31,7 +31,7 @@ record AsyncQuerySettings(String url, AuthSettings auth, Map<String, String> hea
     record Results(String path, Optional<JsonPointer> records, Pagination pagination, Optional<JsonPointer> columnsPath) {}
 
     static final Set<String> KEYS = Set.of("type", "url", "auth", "headers", "timeoutSeconds", "requestsPerSecond",
-            "submit", "status", "results", "query", "table", "columns", "where", "key", "cursor", "countQuery", "baseDir");
+            "submit", "status", "results", "query", "table", "columns", "types", "where", "key", "cursor", "countQuery", "baseDir");
     private static final Set<String> SUBMIT_KEYS = Set.of("path", "method", "body", "jobIdPath");
     private static final Set<String> STATUS_KEYS = Set.of("path", "statePath", "finished", "failed", "errorPath",
             "pollInitialMs", "pollMaxMs", "timeoutSeconds");
@@ -79,8 +79,19 @@ record AsyncQuerySettings(String url, AuthSettings auth, Map<String, String> hea
         Results results = results(block(config, "results", RESULTS_KEYS, problems), problems);
         AsyncSql sql = sql(config, problems);
         boolean countQuery = !"false".equalsIgnoreCase(config.string("countQuery").orElse("true").strip());
+        // declared column types: the schema is known without running a sample job first
+        List<dev.ferry.spi.Column> types = new java.util.ArrayList<>();
+        Object rawTypes = config.values().get("types");
+        if (rawTypes != null && !(rawTypes instanceof Map<?, ?>)) {
+            problems.add(config.key("types") + ": give a map of column → type, e.g. {id: bigint, amount: \"decimal(12,2)\"}");
+        }
+        config.map("types").forEach((name, type) -> {
+            dev.ferry.spi.Column c = type == null ? null : HttpSettings.parseType(name, String.valueOf(type));
+            if (c == null) problems.add(config.key("types") + "." + name + ": '" + type + "' is not a type; use " + HttpSettings.DECLARABLE);
+            else types.add(c);
+        });
         return new AsyncQuerySettings(url.strip(), auth, java.util.Collections.unmodifiableMap(headers),
-                Duration.ofSeconds(Math.max(1, timeoutSeconds)), rps, submit, status, results, sql, countQuery);
+                Duration.ofSeconds(Math.max(1, timeoutSeconds)), rps, submit, status, results, sql, countQuery, List.copyOf(types));
     }
 
     /** A nested block as its own config (path "source.submit" …), unknown keys reported. */

@@ -59,9 +59,16 @@ final class AsyncQuerySource implements Source {
         this.sleeper = sleeper;
     }
 
-    /** Inferred from a sample job ({@code SELECT * FROM (query) q LIMIT 100}); key and cursor columns always present. */
+    /**
+     * The declared {@code types} when given (no job needed); else inferred from a sample job
+     * ({@code SELECT * FROM (query) q LIMIT 100}). Key and cursor columns are always present.
+     */
     @Override
     public synchronized Schema schema() {
+        if (schema == null && !settings.types().isEmpty()) {
+            List<String> extra = settings.sql().cursor().map(List::of).orElse(List.of());
+            schema = Json.infer(List.of(), settings.types(), settings.sql().key(), extra);
+        }
         if (schema == null) {
             String sql = settings.sql().sample(SAMPLE);
             String job = runJob(sql);

@@ -122,6 +122,17 @@ class AsyncQueryTest extends HttpTestSupport {
     }
 
     @Test
+    void declaredTypesSkipTheSampleJob() {
+        mainJob();
+        try (Source s = openAsync(cfg("types", map("id", "bigint", "name", "string")))) {
+            assertThat(s.schema().names()).containsExactly("id", "name");
+            assertThat(rows(readAll(s, Optional.empty()))).isEqualTo(expected(1, 5));
+            assertThat(s.stats()).containsEntry("jobs", 1L);
+        }
+        assertThat(submitted()).containsExactly("SELECT * FROM \"lake\".\"orders\" ORDER BY \"id\"");
+    }
+
+    @Test
     void theCountJobGivesPlanItsTotalAndTheCursorsUpperBound() {
         submits("COUNT(*)", "count1", 1);
         finished("count1");
