@@ -35,6 +35,16 @@ final class CsvTypes {
         return s.indexOf(',') >= 0 && GROUPED.matcher(s).matches() ? s.replace(",", "") : s;
     }
 
+    /**
+     * For inference only the unambiguous forms count as grouped: with a decimal point (1,234.50) or several groups
+     * (1,234,567). "1,234" alone could be a decimal comma (1.234) and stays text unless the column is declared.
+     */
+    static String ungroupUnambiguous(String s) {
+        if (s.indexOf(',') < 0 || !GROUPED.matcher(s).matches()) return s;
+        boolean unambiguous = s.indexOf('.') >= 0 || s.indexOf(',') != s.lastIndexOf(',');
+        return unambiguous ? s.replace(",", "") : s;
+    }
+
     /** Local date-time with 'T' or a space between date and time, optional seconds and fraction. */
     private static final DateTimeFormatter LOCAL_DATE_TIME = new DateTimeFormatterBuilder()
             .append(DateTimeFormatter.ISO_LOCAL_DATE)
@@ -165,7 +175,7 @@ final class CsvTypes {
 
     /** The narrowest type a single non-empty cell looks like, for inference. */
     static ColumnType classify(String text) {
-        String s = ungroup(text.strip());
+        String s = ungroupUnambiguous(text.strip());
         if (s.isEmpty() || text.strip().length() != text.length()) return ColumnType.STRING; // padded text stays text
         if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) return ColumnType.BOOLEAN;
         char c = s.charAt(0);

@@ -39,7 +39,11 @@ class InferenceTest {
         assertThat(infer(true, "007").type()).isEqualTo(ColumnType.STRING);
         assertThat(infer(true, " 42").type()).isEqualTo(ColumnType.STRING);
         assertThat(infer(true, "0", "10").type()).isEqualTo(ColumnType.BIGINT);
+        // "1,234" alone may be a decimal comma: text; the unambiguous grouped forms are numbers
         assertThat(infer(true, "1,234").type()).isEqualTo(ColumnType.STRING);
+        assertThat(infer(true, "1,234.50", "12.00").type()).isEqualTo(ColumnType.DECIMAL);
+        assertThat(infer(true, "1,234,567", "12").type()).isEqualTo(ColumnType.BIGINT);
+        assertThat(infer(true, "1,234.50", "1,5").type()).isEqualTo(ColumnType.STRING);
     }
 
     @Test
