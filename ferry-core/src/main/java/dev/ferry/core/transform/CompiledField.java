@@ -15,16 +15,22 @@ import java.util.Optional;
  * once (no JSONata per record); everything else is a JSONata expression parsed once and evaluated per record.
  */
 final class CompiledField {
+    /** -Dferry.transform.fastPaths=false sends every computed field through JSONata (to measure, or to rule the fast paths out). */
+    static final boolean FAST_PATHS = !"false".equals(System.getProperty("ferry.transform.fastPaths"));
+
     private final String name;
     private final int sourceIndex;     // plain rename: the source column; else -1
     private final boolean constant;
     private final Object constantValue;
-    private final Jsonata expression;  // computed; else null
+    private final Jsonata expression;  // computed by JSONata; else null
+    private final FastExpr.Eval fast;  // computed in plain Java (a common JSONata shape); else null
     private final Conversion conversion; // null: the value passes as it is
     private final Column column;
+    private String source = "";
 
     private CompiledField(String name, int sourceIndex, boolean constant, Object constantValue, Jsonata expression,
-                          Conversion conversion, Column column) {
+                          FastExpr.Eval fast, Conversion conversion, Column column) {
+        this.fast = fast;
         this.name = name;
         this.sourceIndex = sourceIndex;
         this.constant = constant;
@@ -69,7 +75,7 @@ final class CompiledField {
             Column col = declared != null ? declared : new Column(m.name(), src.type(), src.length(), src.precision(), src.scale(), true);
             Conversion conv = declared != null && (declared.type() != src.type() || m.format().isPresent() || declared.type() == ColumnType.DECIMAL)
                     ? new Conversion(col, m.format()) : null;
-            return new CompiledField(m.name(), idx, false, null, null, conv, col);
+            return new CompiledField(m.name(), idx, false, null, null, null, conv, col);
         }
         for (String ref : FieldRefs.roots(m.expression())) {
             if (source.indexOf(ref) < 0) {
@@ -91,14 +97,17 @@ final class CompiledField {
             Column col = declared != null ? declared : Column.of(m.name(), literalType(v));
             Conversion conv = new Conversion(col, m.format());
             try {
-                return new CompiledField(m.name(), -1, true, conv.apply(v), null, null, col);
+                return new CompiledField(m.name(), -1, true, conv.apply(v), null, null, null, col);
             } catch (RuntimeException e) {
                 problems.add(path + ": constant " + m.expression() + " cannot be read as " + col.type().name().toLowerCase() + " (" + e.getMessage() + ")");
                 return null;
             }
         }
         Column col = declared != null ? declared : Column.of(m.name(), ColumnType.TEXT);
-        return new CompiledField(m.name(), -1, false, null, j, new Conversion(col, m.format()), col);
+        Optional<FastExpr.Eval> fast = FAST_PATHS ? FastExpr.compile(m.expression(), source, lookups) : Optional.empty();
+        CompiledField f = new CompiledField(m.name(), -1, false, null, fast.isPresent() ? null : j, fast.orElse(null), new Conversion(col, m.format()), col);
+        f.source = m.expression();
+        return f;
     }
 
     private static ColumnType literalType(Object v) {
@@ -120,8 +129,9 @@ final class CompiledField {
         return column;
     }
 
-    boolean needsInput() {
-        return expression != null;
+    /** The source columns this field's JSONata expression reads: empty when it needs none, null when it may read any. */
+    java.util.Set<String> reads() {
+        return expression == null ? java.util.Set.of() : RecordInput.reads(source);
     }
 
     /** The field's value for one record; throws a {@link FieldFailure} naming the rule broken. */
@@ -130,6 +140,8 @@ final class CompiledField {
         Object v;
         if (sourceIndex >= 0) {
             v = row[sourceIndex];
+        } else if (fast != null) {
+            v = fast.apply(row);
         } else {
             try {
                 v = expression.evaluate(input.get(row));

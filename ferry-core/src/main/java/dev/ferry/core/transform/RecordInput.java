@@ -21,17 +21,32 @@ final class RecordInput {
     private Object[] builtFor;
     private Map<String, Object> built;
 
+    private final int[] columns;
+
     RecordInput(Schema schema) {
+        this(schema, null);
+    }
+
+    /** @param only the columns expressions read (null: all); the others are left out of the object */
+    RecordInput(Schema schema, java.util.Set<String> only) {
         names = schema.names().toArray(String[]::new);
         types = new ColumnType[schema.size()];
         for (int i = 0; i < types.length; i++) types[i] = schema.column(i).type();
+        columns = java.util.stream.IntStream.range(0, names.length)
+                .filter(i -> only == null || only.contains(names[i])).toArray();
+    }
+
+    /** The columns an expression may read: its top-level fields, or all when it reads the whole record ($, *, **). */
+    static java.util.Set<String> reads(String expression) {
+        if (expression.matches("(?s).*(\\$(?![A-Za-z_])|\\*\\*|\\.\\s*\\*|^\\s*\\*|function|λ|%).*")) return null;
+        return FieldRefs.roots(expression);
     }
 
     Map<String, Object> get(Object[] row) {
         if (builtFor == row) return built;
-        Map<String, Object> m = new HashMap<>(names.length * 2);
+        Map<String, Object> m = new HashMap<>(columns.length * 2);
         // a NULL column is absent, as JSONata expects of a missing value: $exists(x) is false, x = '' is false
-        for (int i = 0; i < names.length; i++) if (row[i] != null) m.put(names[i], jsonValue(row[i], types[i]));
+        for (int i : columns) if (row[i] != null) m.put(names[i], jsonValue(row[i], types[i]));
         builtFor = row;
         built = m;
         return m;

@@ -25,7 +25,27 @@ public final class RecordTransformer {
     private final RecordInput input;
 
     /** One derived table: its condition and fields; its rows start with the primary key's values (the link). */
-    private record Derived(LinkedTable table, Jsonata when, CompiledField[] fields) {
+    private record Derived(LinkedTable table, Jsonata when, String whenText, CompiledField[] fields) {
+    }
+
+    /** Every column some JSONata expression may read (null: all), so the per-record object holds only those. */
+    private static java.util.Set<String> reads(CompiledField[] fields, List<Derived> derived) {
+        java.util.Set<String> all = new java.util.HashSet<>();
+        List<CompiledField> every = new ArrayList<>(List.of(fields));
+        for (Derived d : derived) {
+            every.addAll(List.of(d.fields()));
+            if (d.whenText() != null) {
+                java.util.Set<String> r = RecordInput.reads(d.whenText());
+                if (r == null) return null;
+                all.addAll(r);
+            }
+        }
+        for (CompiledField f : every) {
+            java.util.Set<String> r = f.reads();
+            if (r == null) return null;
+            all.addAll(r);
+        }
+        return all;
     }
 
     /** A mapped record: the primary row and, per derived table, its row or null (condition false); or why it was skipped. */
@@ -44,7 +64,7 @@ public final class RecordTransformer {
         this.outputKey = List.copyOf(outputKey);
         this.outputKeyIndexes = output.indexesOf(outputKey);
         this.derived = derived;
-        this.input = new RecordInput(source);
+        this.input = new RecordInput(source, reads(fields, derived));
     }
 
     /**
@@ -127,7 +147,7 @@ public final class RecordTransformer {
                 }
             }
             if (cols.size() == link.size() + fs.size()) {
-                derived.add(new Derived(new LinkedTable(ds.table(), new Schema(cols), link), when, fs.toArray(CompiledField[]::new)));
+                derived.add(new Derived(new LinkedTable(ds.table(), new Schema(cols), link), when, ds.when().orElse(null), fs.toArray(CompiledField[]::new)));
             }
         }
         if (!problems.isEmpty()) throw new ConfigException(problems);

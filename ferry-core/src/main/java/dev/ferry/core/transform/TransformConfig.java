@@ -38,7 +38,10 @@ public final class TransformConfig {
             } else if (!(table instanceof Map<?, ?>)) {
                 problems.add("transform.lookups." + name + ": must be a mapping of key: value, e.g. {DE: Germany, FR: France}");
             } else {
-                lookups.put(name, table);
+                // a mutable map: JSONata looks absent keys up as null, which immutable maps refuse
+                Map<String, Object> copy = new LinkedHashMap<>();
+                ((Map<?, ?>) table).forEach((k, v) -> copy.put(String.valueOf(k), v));
+                lookups.put(name, copy);
             }
         });
         List<FieldMapping> mapping = mappings(t.get("mapping"), "transform.mapping", problems);

@@ -203,4 +203,25 @@ class RecordTransformerTest {
         assertThat(FieldRefs.isLiteral("42")).isTrue();
         assertThat(FieldRefs.isLiteral("x")).isFalse();
     }
+
+    @Test
+    void theRecordObjectHoldsOnlyWhatExpressionsRead() {
+        assertThat(RecordInput.reads("qty * (uom = 'CS' ? 12 : 1)")).containsExactlyInAnyOrder("qty", "uom");
+        assertThat(RecordInput.reads("$sum(items.price)")).containsExactly("items");
+        assertThat(RecordInput.reads("$keys($)")).isNull();
+        assertThat(RecordInput.reads("$$.a")).isNull();
+        assertThat(RecordInput.reads("**.city")).isNull();
+        assertThat(RecordInput.reads("address.*")).isNull();
+        assertThat(RecordInput.reads("$map(xs, function($v) { $v & suffix })")).isNull();
+        // and the narrowed object still gives every expression what it needs
+        RecordTransformer t = RecordTransformer.compile(spec("""
+                transform:
+                  mapping:
+                    id: id
+                    tag: "country & '/' & $string($count($keys(address)))"
+                    up: $uppercase(name)
+                """), SOURCE, List.of("id"));
+        assertThat(t.apply(row(1L, "ada", null, "DE", null, null, null, "{\"a\": 1, \"b\": 2}", null)).row())
+                .containsExactly(1L, "DE/2", "ADA");
+    }
 }
