@@ -13,7 +13,6 @@ import dev.ferry.spi.WriteResult;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,14 +70,15 @@ final class TransformStage {
     }
 
     Result write(DestinationWriter writer, Batch batch, Retrier retrier) {
-        Map<Object[], Violation> skipped = new IdentityHashMap<>();
+        // arrays hash by identity: a LinkedHashMap keeps the records' order, so letters and reasons come in source order
+        Map<Object[], Violation> skipped = new LinkedHashMap<>();
         List<Item> items = new ArrayList<>(batch.size());
         for (Object[] row : batch.rows()) {
             RecordTransformer.Outcome o = transformer.apply(row);
             if (o.skipped()) skipped.put(row, o.violation());
             else items.add(new Item(row, o.row(), o.derived()));
         }
-        Map<Object[], String> failed = new IdentityHashMap<>();
+        Map<Object[], String> failed = new LinkedHashMap<>();
         List<LinkedResult> sums = new ArrayList<>();
         for (LinkedTable t : linked) sums.add(new LinkedResult(t.table(), WriteResult.NONE, 0));
         WriteResult primary = writeBisecting(writer, batch, items, retrier, failed, sums);
