@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  * {@code ferry bench}: Ferry against the raw {@code psql | psql} text COPY pipe on the same server. Every Ferry
  * run is the packaged CLI in its own JVM, timed from process start to exit, as a user would see it.
  */
-@Command(name = "bench", description = {
+@Command(name = "bench", subcommands = TransformBench.class, description = {
         "Benchmark Ferry against the raw psql COPY pipe: full load, unchanged re-run, 10 %% incremental,",
         "PostgreSQL → MariaDB, and peak heap on a table F times larger. See docs/benchmarks.md."})
 final class BenchCommand implements Callable<Integer> {

@@ -54,6 +54,8 @@ final class Console {
     }
 
     static int exitCode(RunInfo r) {
+        // the sync file does not fit the source (a mapped field it lacks, …): a configuration error
+        if (Boolean.TRUE.equals(r.stats().get("configError"))) return 2;
         return switch (r.status()) {
             case SUCCEEDED -> 0;
             case PARTIAL -> 3;

@@ -153,7 +153,7 @@ public final class FerryCli {
                 if (runId != null) {
                     RunInfo r = store.findRun(runId).orElseThrow(() -> new SyncException("run " + runId
                             + " is not in the state store " + root.stateUrl(Optional.empty()) + "; list runs with: ferry history"));
-                    if (json) Console.json(System.out, r);
+                    if (json) Console.json(System.out, withDeadLetters(r, store.deadLetters(runId)));
                     else System.out.println(Console.summary(r));
                     return OK;
                 }
@@ -164,6 +164,23 @@ public final class FerryCli {
                 return OK;
             }
         }
+    }
+
+    /** A run's JSON plus its unresolved dead letters (up to 100 of each category): key, field, rule, reason. */
+    static java.util.Map<String, Object> withDeadLetters(RunInfo r, List<dev.ferry.core.DeadLetter> letters) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(dev.ferry.core.RunViews.asMap(r));
+        for (String category : List.of(dev.ferry.core.DeadLetter.SKIPPED, dev.ferry.core.DeadLetter.FAILED)) {
+            List<java.util.Map<String, Object>> list = letters.stream().filter(l -> l.category().equals(category)).limit(100).map(l -> {
+                java.util.Map<String, Object> x = new java.util.LinkedHashMap<>();
+                x.put("key", l.sourceKey());
+                l.field().ifPresent(f -> x.put("field", f));
+                l.rule().ifPresent(f -> x.put("rule", f));
+                x.put("reason", l.reason());
+                return x;
+            }).toList();
+            m.put(category + "Records", list);
+        }
+        return m;
     }
 
     @Command(name = "history", description = "List past runs, newest first.")

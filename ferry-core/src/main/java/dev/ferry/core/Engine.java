@@ -90,6 +90,7 @@ public final class Engine {
             run.finish(RunStatus.FAILED, "not started: another run holds the destination", e.getMessage());
             lease = null;
         } catch (RuntimeException e) {
+            if (e instanceof ConfigException) run.stats.put("configError", true); // the CLI exits 2: fix the sync file
             ErrorKind kind = ErrorClassifier.classify(e);
             String what = ErrorClassifier.describe(e);
             log.error("run={} failed ({}): {}", runId, kind, what, log.isDebugEnabled() ? e : null);
@@ -143,6 +144,8 @@ public final class Engine {
             run.stats.putAll(source.stats());
             if (run.phase() == Phase.DOWNLOADING) run.phase(Phase.PLANNING);
             checkColumns(job, schema);
+            // mapping errors (a field the source lacks, a key not mapped) surface here, all at once, before any write
+            TransformStage stage = job.transform().isEmpty() ? null : new TransformStage(job, schema);
 
             Optional<Checkpoint> resume = state.inProgress();
             ReadSpec spec;
@@ -156,9 +159,20 @@ public final class Engine {
                 spec = new ReadSpec(job.key(), job.cursor(), from, Optional.empty(), job.batchSize());
             }
             WriteMode mode = job.mode();
-            boolean ascending = source.deliversAscendingUniqueKeys();
-            DestinationWriter writer = retrier.call(() -> destination.open(schema,
-                    new WriteSpec(job.table(), job.key(), mode, job.name(), resume.isEmpty(), ascending)));
+            // a mapped key is a renamed source key, so it ascends as the source's does; a key of the user's choosing need not
+            boolean ascending = source.deliversAscendingUniqueKeys() && (stage == null || job.transform().key().isEmpty());
+            Schema written = stage == null ? schema : stage.output();
+            List<String> writtenKey = stage == null ? job.key() : stage.outputKey();
+            DestinationWriter writer = retrier.call(() -> destination.open(written,
+                    new WriteSpec(job.table(), writtenKey, mode, job.name(), resume.isEmpty(), ascending)));
+            if (stage != null && !stage.linked().isEmpty()) {
+                try {
+                    retrier.run(() -> writer.openLinked(stage.linked()));
+                } catch (RuntimeException e) {
+                    writer.close();
+                    throw e;
+                }
+            }
             DigestPlan digests;
             try (writer) {
                 digests = planDigests(job, resume.isPresent(), source, spec, writer, run, retrier);
@@ -180,7 +194,7 @@ public final class Engine {
                 Checkpoint first = resume.orElse(new Checkpoint(run.runId(), Optional.empty(), readSpec.cursorFrom(),
                         readSpec.cursorTo(), 0, run.counters()));
                 boolean completed = !digests.readNothing()
-                        ? pump(job, run, lease, source, readSpec, first, writer, retrier, listener, cancel, schema, digests)
+                        ? pump(job, run, lease, source, readSpec, first, writer, retrier, listener, cancel, schema, digests, stage)
                         : true;
                 run.stats.putAll(source.stats());
                 source.contentVersion().ifPresent(v -> run.stats.put(CONTENT_VERSION, v));
@@ -206,6 +220,7 @@ public final class Engine {
             if (c.failed() > 0) {
                 run.finish(RunStatus.PARTIAL, summary + "; see dead letters: ferry replay " + run.runId(), null);
             } else {
+                if (c.skipped() > 0) summary += "; skipped records and their reasons: ferry status " + run.runId() + " --json";
                 run.finish(RunStatus.SUCCEEDED, summary, null);
             }
         }
@@ -267,7 +282,8 @@ public final class Engine {
 
     private DigestPlan planDigests(SyncJob job, boolean resuming, Source source, ReadSpec spec, DestinationWriter writer,
                                    RunTracker run, Retrier retrier) {
-        boolean eligible = job.mode() == WriteMode.UPSERT && job.cursor().isEmpty() && !resuming;
+        // with a transform, what lands depends on the sync file as well as the source: always read (rules may change)
+        boolean eligible = job.mode() == WriteMode.UPSERT && job.cursor().isEmpty() && !resuming && job.transform().isEmpty();
         if (!eligible) {
             store.dropDigests(job.name());
             return DigestPlan.none();
@@ -338,7 +354,7 @@ public final class Engine {
     /** Reads on a separate thread through a bounded queue while this thread writes; returns false if cancelled. */
     private boolean pump(SyncJob job, RunTracker run, Lease lease, Source source, ReadSpec spec, Checkpoint start,
                          DestinationWriter writer, Retrier retrier, RunListener listener, CancelToken cancel, Schema schema,
-                         DigestPlan digests) {
+                         DigestPlan digests, TransformStage stage) {
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(Math.max(1, job.readAhead()));
         Thread reader = Thread.ofPlatform().daemon().name("ferry-reader-" + run.runId()).start(() -> {
             try (SourceReader r = retrier.call(() -> source.open(spec, start.position()))) {
@@ -376,7 +392,21 @@ public final class Engine {
                 run.read(batch.size());
                 run.phase(Phase.WRITING);
                 Map<Object[], String> bad = new IdentityHashMap<>();
-                WriteResult r = writeBisecting(writer, batch, retrier, bad);
+                WriteResult r;
+                int skipped = 0;
+                if (stage == null) {
+                    r = writeBisecting(writer, batch, retrier, bad);
+                } else {
+                    TransformStage.Result tr = stage.write(writer, batch, retrier);
+                    r = tr.primary();
+                    bad = tr.failed();
+                    skipped = tr.skipped().size();
+                    List<DeadLetter> letters = new ArrayList<>(stage.skippedLetters(run.runId(), job.name(), tr.skipped(), clock.instant()));
+                    if (!letters.isEmpty()) store.addDeadLetters(letters);
+                    TableCounters.add(run.stats, job.table(), r, 0);
+                    for (dev.ferry.spi.LinkedResult lr : tr.linked()) TableCounters.add(run.stats, lr.table(), lr.written(), lr.deleted());
+                    tr.skipped().values().forEach(v -> TableCounters.skippedBy(run.stats, v));
+                }
                 List<DeadLetter> letters = new ArrayList<>(deadLetters(run, job, schema, keyIdx, bad));
                 letters.addAll(rejectedLetters(run, job, batch));
                 // before the checkpoint: a crash in between redoes the batch, which writes the same letters again
@@ -384,7 +414,7 @@ public final class Engine {
                 int failed = letters.size();
                 Counters c = run.counters();
                 run.counters(new Counters(c.total(), c.processed() + batch.size() + batch.rejected().size(), c.inserted() + r.inserted(),
-                        c.updated() + r.updated(), c.unchanged() + r.unchanged(), c.skipped(), c.failed() + failed));
+                        c.updated() + r.updated(), c.unchanged() + r.unchanged(), c.skipped() + skipped, c.failed() + failed));
                 seq++;
                 Optional<DigestEntry> digest = Optional.empty();
                 if (digests.recording() && digests.complete()) {
@@ -474,7 +504,9 @@ public final class Engine {
     public RunInfo replay(String runId, SyncJob job) {
         RunInfo original = store.findRun(runId).orElseThrow(() -> new ConfigException(
                 "run " + runId + " is not in the state store; list runs with: ferry history"));
-        List<DeadLetter> letters = store.deadLetters(runId);
+        // skipped records broke a rule of the sync file: re-sending them would skip them again; a run after the
+        // source record (or the rule) is fixed picks them up
+        List<DeadLetter> letters = store.deadLetters(runId).stream().filter(l -> !l.skipped()).toList();
         if (letters.isEmpty()) return original;
         Lease lease = store.acquireLease(job.destinationResource(), newRunId());
         Retrier retrier = new Retrier(job.retry(), runId);
@@ -499,8 +531,19 @@ public final class Engine {
                 }
             }
             WriteResult r;
-            try (DestinationWriter writer = destination.open(schema, new WriteSpec(job.table(), job.key(), mode, job.name(), false))) {
-                r = writeBisecting(writer, new Batch(0, schema, rows, "", 0), retrier, bad);
+            TransformStage stage = job.transform().isEmpty() ? null : new TransformStage(job, schema);
+            Schema written = stage == null ? schema : stage.output();
+            List<String> writtenKey = stage == null ? job.key() : stage.outputKey();
+            try (DestinationWriter writer = destination.open(written, new WriteSpec(job.table(), writtenKey, mode, job.name(), false))) {
+                if (stage == null) {
+                    r = writeBisecting(writer, new Batch(0, schema, rows, "", 0), retrier, bad);
+                } else {
+                    writer.openLinked(stage.linked());
+                    TransformStage.Result tr = stage.write(writer, new Batch(0, schema, rows, "", 0), retrier);
+                    r = tr.primary();
+                    bad.putAll(tr.failed());
+                    tr.skipped().forEach((row, v) -> bad.put(row, v.reason())); // the sync file's rules now refuse it
+                }
             }
             List<Long> landed = new ArrayList<>();
             byRow.forEach((row, l) -> {

@@ -1,5 +1,6 @@
 package dev.ferry.core;
 
+import dev.ferry.core.transform.TransformSpec;
 import dev.ferry.spi.ConnectorConfig;
 import dev.ferry.spi.WriteMode;
 
@@ -13,14 +14,25 @@ import java.util.Optional;
  *
  * @param table     destination table
  * @param readAhead batches read ahead of the writer (memory ≈ batchSize × (readAhead + 2) rows)
+ * @param transform mapping, validation and derived tables ({@link TransformSpec#NONE}: records pass unchanged)
  */
 public record SyncJob(String name, String sourceType, ConnectorConfig source, String destinationType,
                       ConnectorConfig destination, String table, List<String> key, Optional<String> cursor,
                       WriteMode mode, int batchSize, int readAhead, RetrySettings retry, boolean fullRefresh,
-                      Optional<String> origin) {
+                      Optional<String> origin, TransformSpec transform) {
     public SyncJob {
         key = List.copyOf(key);
         origin = origin == null ? Optional.empty() : origin;
+        transform = transform == null ? TransformSpec.NONE : transform;
+    }
+
+    /** Without a transform. */
+    public SyncJob(String name, String sourceType, ConnectorConfig source, String destinationType,
+                   ConnectorConfig destination, String table, List<String> key, Optional<String> cursor,
+                   WriteMode mode, int batchSize, int readAhead, RetrySettings retry, boolean fullRefresh,
+                   Optional<String> origin) {
+        this(name, sourceType, source, destinationType, destination, table, key, cursor, mode, batchSize, readAhead,
+                retry, fullRefresh, origin, TransformSpec.NONE);
     }
 
     /** Without an origin (the sync file or API object the job came from). */
@@ -33,7 +45,12 @@ public record SyncJob(String name, String sourceType, ConnectorConfig source, St
 
     public SyncJob withFullRefresh(boolean value) {
         return new SyncJob(name, sourceType, source, destinationType, destination, table, key, cursor, mode,
-                batchSize, readAhead, retry, value, origin);
+                batchSize, readAhead, retry, value, origin, transform);
+    }
+
+    public SyncJob withTransform(TransformSpec value) {
+        return new SyncJob(name, sourceType, source, destinationType, destination, table, key, cursor, mode,
+                batchSize, readAhead, retry, fullRefresh, origin, value);
     }
 
     /** The leased resource: destination type, server/database (no credentials) and table. */
@@ -56,6 +73,8 @@ public record SyncJob(String name, String sourceType, ConnectorConfig source, St
         o.put("destination", destinationType);
         o.put("table", table);
         origin.ifPresent(f -> o.put("origin", f));
+        if (!transform.mapping().isEmpty() || !transform.rules().isEmpty()) o.put("transform", true);
+        if (!transform.derive().isEmpty()) o.put("derive", transform.derive().stream().map(d -> d.table()).toList());
         return o;
     }
 }

@@ -15,6 +15,28 @@ public interface DestinationWriter extends AutoCloseable {
         return java.util.OptionalLong.empty();
     }
 
+    /**
+     * Prepares tables written with every batch in the same transaction as the primary table (derived records):
+     * creates them when missing. A writer that cannot write several tables in one transaction refuses.
+     */
+    default void openLinked(java.util.List<LinkedTable> tables) {
+        if (!tables.isEmpty()) {
+            throw new ConfigException("derive: this destination cannot write derived tables in the transaction of the primary "
+                    + "table; use a postgres, mariadb, mysql or h2 destination");
+        }
+    }
+
+    /**
+     * Writes a batch and its rows of linked tables ({@link #openLinked}) in ONE transaction. Same contract as
+     * {@link #write(Batch)}: durable when it returns, nothing when it throws; idempotent when redone.
+     *
+     * @return the primary table's counts and, per linked table in the order given, its own
+     */
+    default LinkedWriteResult writeLinked(Batch batch, java.util.List<LinkedRows> linked) {
+        if (!linked.isEmpty()) throw new SyncException("this destination cannot write derived tables");
+        return new LinkedWriteResult(write(batch), java.util.List.of());
+    }
+
     /** Called once after the last batch of a completed pass (REPLACE swaps its new table in here). */
     default void complete() {
     }

@@ -134,7 +134,7 @@ public final class JdbcStateStore implements StateStore {
     }
 
     /** The newest migration under db/ferry/*: a store at this version needs no Flyway run (saves ~1 s of start-up). */
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 3;
 
     private boolean schemaIsCurrent() {
         // Flyway's history table and columns are quoted lower-case names
@@ -543,18 +543,22 @@ public final class JdbcStateStore implements StateStore {
         if (letters.isEmpty()) return;
         List<String> payloads = letters.stream().map(l -> toJson(l.payload())).toList();
         inTransaction("add " + letters.size() + " dead letters", c -> {
-            try (PreparedStatement update = c.prepareStatement("UPDATE ferry_dead_letters SET run_id = ?, reason = ?, payload_json = ? "
-                    + "WHERE sync_name = ? AND source_key_hash = ? AND resolved_at IS NULL");
+            try (PreparedStatement update = c.prepareStatement("UPDATE ferry_dead_letters SET run_id = ?, reason = ?, payload_json = ?, "
+                    + "category = ?, field_name = ?, rule_name = ? WHERE sync_name = ? AND source_key_hash = ? AND resolved_at IS NULL");
                  PreparedStatement insert = c.prepareStatement("INSERT INTO ferry_dead_letters (run_id, sync_name, source_key, "
-                         + "source_key_hash, reason, payload_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                         + "source_key_hash, reason, payload_json, created_at, category, field_name, rule_name) "
+                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (int i = 0; i < letters.size(); i++) {
                     DeadLetter l = letters.get(i);
                     String hash = sha256(l.sourceKey());
                     update.setString(1, l.runId());
                     update.setString(2, l.reason());
                     update.setString(3, payloads.get(i));
-                    update.setString(4, l.syncName());
-                    update.setString(5, hash);
+                    update.setString(4, l.category());
+                    update.setString(5, l.field().orElse(null));
+                    update.setString(6, l.rule().orElse(null));
+                    update.setString(7, l.syncName());
+                    update.setString(8, hash);
                     if (update.executeUpdate() > 0) continue;
                     insert.setString(1, l.runId());
                     insert.setString(2, l.syncName());
@@ -563,6 +567,9 @@ public final class JdbcStateStore implements StateStore {
                     insert.setString(5, l.reason());
                     insert.setString(6, payloads.get(i));
                     dialect.setInstant(insert, 7, l.createdAt());
+                    insert.setString(8, l.category());
+                    insert.setString(9, l.field().orElse(null));
+                    insert.setString(10, l.rule().orElse(null));
                     insert.executeUpdate();
                 }
             }
@@ -574,14 +581,16 @@ public final class JdbcStateStore implements StateStore {
     public List<DeadLetter> deadLetters(String runId) {
         return inTransaction("read the dead letters of run " + runId, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, run_id, sync_name, source_key, reason, payload_json, created_at, "
-                    + "resolved_at FROM ferry_dead_letters WHERE run_id = ? AND resolved_at IS NULL ORDER BY id")) {
+                    + "resolved_at, category, field_name, rule_name FROM ferry_dead_letters WHERE run_id = ? AND resolved_at IS NULL ORDER BY id")) {
                 ps.setString(1, runId);
                 List<DeadLetter> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new DeadLetter(rs.getLong("id"), rs.getString("run_id"), rs.getString("sync_name"),
                                 rs.getString("source_key"), rs.getString("reason"), stringMap(rs.getString("payload_json")),
-                                dialect.getInstant(rs, "created_at"), Optional.ofNullable(dialect.getInstant(rs, "resolved_at"))));
+                                dialect.getInstant(rs, "created_at"), Optional.ofNullable(dialect.getInstant(rs, "resolved_at")),
+                                rs.getString("category"), Optional.ofNullable(rs.getString("field_name")),
+                                Optional.ofNullable(rs.getString("rule_name"))));
                     }
                 }
                 return out;

@@ -432,6 +432,27 @@ abstract class StateStoreContract {
         store.addDeadLetters(List.of());
     }
 
+    @Test
+    void skippedLettersKeepTheirCategoryFieldAndRule() {
+        String sync = unique("sync");
+        String run = unique("run");
+        Instant at = Instant.parse("2025-02-03T04:05:06Z");
+        store.addDeadLetters(List.of(
+                new DeadLetter(0, run, sync, "7", "field 'email' breaks rule pattern: value 'x'", Map.of("id", "7"), at,
+                        Optional.empty(), DeadLetter.SKIPPED, Optional.of("email"), Optional.of("pattern")),
+                new DeadLetter(0, run, sync, "8", "duplicate key", Map.of("id", "8"), at, Optional.empty())));
+        List<DeadLetter> letters = store.deadLetters(run);
+        assertThat(letters).extracting(DeadLetter::category).containsExactly(DeadLetter.SKIPPED, DeadLetter.FAILED);
+        assertThat(letters.get(0).field()).contains("email");
+        assertThat(letters.get(0).rule()).contains("pattern");
+        assertThat(letters.get(1).field()).isEmpty();
+        // the record is fixed at the source but now breaks nothing and fails at the destination: the letter follows
+        store.addDeadLetters(List.of(new DeadLetter(0, run, sync, "7", "value too long", Map.of("id", "7"), at, Optional.empty())));
+        assertThat(store.deadLetters(run)).filteredOn(l -> l.sourceKey().equals("7")).singleElement()
+                .satisfies(l -> assertThat(l.category()).isEqualTo(DeadLetter.FAILED))
+                .satisfies(l -> assertThat(l.rule()).isEmpty());
+    }
+
     // ------------------------------------------------------------------ helpers
 
     protected static Checkpoint checkpoint(String runId, String position, long nextSeq) {

@@ -232,10 +232,10 @@ public final class InMemoryStateStore implements StateStore {
             if (existing >= 0) {
                 DeadLetter o = letters.get(existing);
                 letters.set(existing, new DeadLetter(o.id(), l.runId(), l.syncName(), l.sourceKey(), l.reason(),
-                        new LinkedHashMap<>(l.payload()), l.createdAt(), Optional.empty()));
+                        new LinkedHashMap<>(l.payload()), l.createdAt(), Optional.empty(), l.category(), l.field(), l.rule()));
             } else {
                 letters.add(new DeadLetter(nextLetterId++, l.runId(), l.syncName(), l.sourceKey(), l.reason(),
-                        new LinkedHashMap<>(l.payload()), l.createdAt(), Optional.empty()));
+                        new LinkedHashMap<>(l.payload()), l.createdAt(), Optional.empty(), l.category(), l.field(), l.rule()));
             }
         }
     }
@@ -257,8 +257,7 @@ public final class InMemoryStateStore implements StateStore {
         for (int i = 0; i < letters.size(); i++) {
             DeadLetter l = letters.get(i);
             if (ids.contains(l.id()) && l.resolvedAt().isEmpty()) {
-                letters.set(i, new DeadLetter(l.id(), l.runId(), l.syncName(), l.sourceKey(), l.reason(), l.payload(),
-                        l.createdAt(), Optional.of(now)));
+                letters.set(i, l.withId(l.id(), Optional.of(now)));
             }
         }
     }

@@ -3,6 +3,10 @@ package dev.ferry.connectors.jdbc;
 import dev.ferry.spi.Batch;
 import dev.ferry.spi.Column;
 import dev.ferry.spi.DestinationWriter;
+import dev.ferry.spi.LinkedResult;
+import dev.ferry.spi.LinkedRows;
+import dev.ferry.spi.LinkedTable;
+import dev.ferry.spi.LinkedWriteResult;
 import dev.ferry.spi.Schema;
 import dev.ferry.spi.SyncException;
 import dev.ferry.spi.WriteMode;
@@ -28,6 +32,7 @@ abstract class JdbcWriter implements DestinationWriter {
     protected final List<String> columnsSql = new ArrayList<>();
     protected final List<String> keySql = new ArrayList<>();
     protected Connection connection;
+    private List<LinkedTableWriter> linked = List.of();
 
     JdbcWriter(Jdbc.Settings settings, JdbcDestination.Names names, Schema schema, List<String> key, WriteMode mode) {
         this.settings = settings;
@@ -42,21 +47,81 @@ abstract class JdbcWriter implements DestinationWriter {
 
     @Override
     public final WriteResult write(Batch batch) {
-        if (batch.size() == 0) return WriteResult.NONE;
+        return transact(batch, List.of()).primary();
+    }
+
+    /** Derived tables: created when missing; each batch then writes them in its own transaction ({@link #writeLinked}). */
+    @Override
+    public void openLinked(List<LinkedTable> tables) {
+        List<LinkedTableWriter> writers = new ArrayList<>();
+        String display = "";
+        try {
+            ensureConnection();
+            try (Statement st = connection.createStatement()) {
+                for (LinkedTable t : tables) {
+                    display = t.table();
+                    String[] parts = Dialect.splitTable(t.table(), "derive.table");
+                    JdbcDestination.Names n = new JdbcDestination.Names(parts.length == 2 ? parts[0] : null, parts[parts.length - 1],
+                            parts[parts.length - 1], dialect);
+                    st.execute(JdbcDestination.createTableSql(n, t.schema(), t.link()));
+                    writers.add(new LinkedTableWriter(t, n, dialect));
+                }
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            Jdbc.rollbackQuietly(connection);
+            throw new SyncException("cannot prepare derived table " + display + " in " + settings.safeUrl() + ": "
+                    + Jdbc.firstLine(e.getMessage()), e);
+        }
+        linked = List.copyOf(writers);
+    }
+
+    @Override
+    public LinkedWriteResult writeLinked(Batch batch, List<LinkedRows> rows) {
+        if (rows.size() != linked.size()) {
+            throw new IllegalStateException("rows for " + rows.size() + " derived tables, " + linked.size() + " opened");
+        }
+        return transact(batch, rows);
+    }
+
+    /** One transaction: the batch into the primary table, then each derived table's rows for the batch's keys. */
+    private LinkedWriteResult transact(Batch batch, List<LinkedRows> rows) {
+        if (batch.size() == 0) return new LinkedWriteResult(WriteResult.NONE,
+                rows.stream().map(r -> new LinkedResult(r.table().table(), WriteResult.NONE, 0)).toList());
+        String writing = names.display();
         try {
             ensureConnection();
             WriteResult r = writeBatch(batch);
+            List<LinkedResult> results = new ArrayList<>();
+            if (!rows.isEmpty()) {
+                List<Object[]> parents = parentKeys(batch.rows());
+                for (int i = 0; i < rows.size(); i++) {
+                    writing = linked.get(i).display();
+                    results.add(linked.get(i).write(connection, parents, rows.get(i).rows()));
+                }
+            }
             connection.commit();
             afterCommit();
-            return r;
+            return new LinkedWriteResult(r, results);
         } catch (SQLException e) {
             failed(e);
-            throw new SyncException("cannot write " + batch.size() + " rows to table " + names.display() + " in "
+            throw new SyncException("cannot write " + batch.size() + " rows to table " + writing + " in "
                     + settings.safeUrl() + ": " + Jdbc.firstLine(e.getMessage()), e);
         } catch (RuntimeException e) {
             failed(null);
             throw e;
         }
+    }
+
+    /** The batch's primary keys, each once. */
+    private List<Object[]> parentKeys(List<Object[]> rows) {
+        Map<String, Object[]> keys = new LinkedHashMap<>(rows.size() * 2);
+        for (Object[] row : rows) {
+            Object[] k = new Object[keyIndexes.length];
+            for (int i = 0; i < k.length; i++) k[i] = row[keyIndexes[i]];
+            keys.putIfAbsent(keyString(row, keyIndexes), k);
+        }
+        return new ArrayList<>(keys.values());
     }
 
     protected abstract WriteResult writeBatch(Batch batch) throws SQLException;

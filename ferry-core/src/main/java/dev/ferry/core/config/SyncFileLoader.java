@@ -3,6 +3,8 @@ package dev.ferry.core.config;
 import dev.ferry.core.Connectors;
 import dev.ferry.core.RetrySettings;
 import dev.ferry.core.SyncJob;
+import dev.ferry.core.transform.TransformConfig;
+import dev.ferry.core.transform.TransformSpec;
 import dev.ferry.spi.ConfigException;
 import dev.ferry.spi.ConnectorConfig;
 import dev.ferry.spi.WriteMode;
@@ -32,7 +34,7 @@ import java.util.regex.Pattern;
 public final class SyncFileLoader {
     public static final String DEFAULT_STATE = "jdbc:h2:file:./.ferry/state";
     private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-    private static final Set<String> TOP_KEYS = Set.of("name", "source", "destination", "batch", "retry", "state");
+    private static final Set<String> TOP_KEYS = Set.of("name", "source", "destination", "batch", "retry", "state", "transform", "derive");
     private static final Set<String> BATCH_KEYS = Set.of("size", "readAhead");
     private static final Set<String> RETRY_KEYS = Set.of("initialDelay", "multiplier", "maxAttempts", "jitter", "maxDelay");
     private static final Set<String> SOURCE_COMMON = Set.of("type", "key", "cursor");
@@ -183,9 +185,14 @@ public final class SyncFileLoader {
         if (!state.startsWith("jdbc:")) {
             problems.add("state: '" + state + "' is not a JDBC URL; use e.g. jdbc:h2:file:./.ferry/state or jdbc:postgresql://host/db");
         }
+        TransformSpec transform = TransformConfig.parse(root.get("transform"), root.get("derive"), problems);
+        if (!transform.derive().isEmpty() && mode != WriteMode.UPSERT) {
+            problems.add("derive: derived tables need destination.mode: upsert (they are updated in place and removed "
+                    + "when their condition stops holding)");
+        }
         if (!problems.isEmpty()) throw new ConfigException(problems);
         SyncJob job = new SyncJob(name, srcType, srcCfg, dstType, dstCfg, table, key, cursor, mode, batchSize, readAhead,
-                new RetrySettings(initial, multiplier, attempts, jitter, maxDelay), false, Optional.ofNullable(origin));
+                new RetrySettings(initial, multiplier, attempts, jitter, maxDelay), false, Optional.ofNullable(origin), transform);
         return new SyncFile(job, state);
     }
 

@@ -148,4 +148,65 @@ class SyncFileLoaderTest {
         assertThat(f.job().source().string("path")).contains("/srv/syncs/data/people.csv");
         assertThat(f.job().name()).isEqualTo("people");
     }
+
+    @Test
+    void transformAndDeriveProblemsAreReportedAtOnceWithTheRest() {
+        assertThatThrownBy(() -> loader(Map.of()).parse("""
+                source: {type: postgres, url: "jdbc:postgresql://h/db", table: a, key: [id]}
+                destination: {type: postgres, url: "jdbc:postgresql://h/db", table: b, mode: append}
+                batch: {size: 0}
+                transform:
+                  mapping:
+                    id: id
+                    full: first &
+                    when_: {expr: signup, type: date, format: "yyyy-MM-dd'"}
+                    n: {expr: x, type: bigint, formt: "#"}
+                  validate:
+                    email: {pattern: "([a-z", typ: string}
+                    age: {min: ten}
+                derive:
+                  - when: "country ="
+                    mapping: {c: country}
+                """, null, "bad.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("batch.size:"))
+                        .anySatisfy(p -> assertThat(p).startsWith("transform.mapping.full: expression does not parse"))
+                        .anySatisfy(p -> assertThat(p).startsWith("transform.mapping.when_.format:"))
+                        .anySatisfy(p -> assertThat(p).startsWith("transform.mapping.n.formt: unknown key"))
+                        .anySatisfy(p -> assertThat(p).startsWith("transform.validate.email.pattern: not a regular expression"))
+                        .anySatisfy(p -> assertThat(p).startsWith("transform.validate.email.typ: unknown key"))
+                        .anySatisfy(p -> assertThat(p).startsWith("transform.validate.age.min:"))
+                        .anySatisfy(p -> assertThat(p).startsWith("derive[0].table: required"))
+                        .anySatisfy(p -> assertThat(p).startsWith("derive[0].when: expression does not parse"))
+                        .anySatisfy(p -> assertThat(p).startsWith("derive: derived tables need destination.mode: upsert")));
+    }
+
+    @Test
+    void aValidTransformIsFrozenIntoTheJob() {
+        SyncFile f = loader(Map.of()).parse("""
+                source: {type: postgres, url: "jdbc:postgresql://h/db", table: a, key: [id]}
+                destination: {type: postgres, url: "jdbc:postgresql://h/db", table: b}
+                transform:
+                  key: [account_id]
+                  lookups: {countries: {DE: Germany}}
+                  mapping:
+                    account_id: id
+                    amount: {expr: amount_text, type: "decimal(10,2)", format: "#,##0.00"}
+                    source_system: "'crm'"
+                  validate:
+                    amount: {required: true, min: 0}
+                derive:
+                  - table: b_profile
+                    when: $exists(industry)
+                    mapping: {industry: industry}
+                """, null, "ok.yaml");
+        var t = f.job().transform();
+        assertThat(t.mapping()).extracting(m -> m.name()).containsExactly("account_id", "amount", "source_system");
+        assertThat(t.mapping().get(1).format()).contains("#,##0.00");
+        assertThat(t.key()).containsExactly("account_id");
+        assertThat(t.rules()).singleElement().satisfies(r -> assertThat(r.min()).contains("0"));
+        assertThat(t.derive()).singleElement().satisfies(d -> assertThat(d.table()).isEqualTo("b_profile"));
+        assertThat(f.job().options()).containsEntry("transform", true).containsEntry("derive", List.of("b_profile"));
+    }
 }
