@@ -153,7 +153,7 @@ public final class FerryCli {
                 if (runId != null) {
                     RunInfo r = store.findRun(runId).orElseThrow(() -> new SyncException("run " + runId
                             + " is not in the state store " + root.stateUrl(Optional.empty()) + "; list runs with: ferry history"));
-                    if (json) Console.json(System.out, withDeadLetters(r, store.deadLetters(runId)));
+                    if (json) Console.json(System.out, withDeadLetters(r, lettersOfPass(store, r)));
                     else System.out.println(Console.summary(r));
                     return OK;
                 }
@@ -164,6 +164,18 @@ public final class FerryCli {
                 return OK;
             }
         }
+    }
+
+    /** Unresolved dead letters of a run and of the runs it resumed (a killed run keeps those of its committed batches). */
+    static List<dev.ferry.core.DeadLetter> lettersOfPass(StateStore store, RunInfo run) {
+        List<dev.ferry.core.DeadLetter> out = new java.util.ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        Optional<RunInfo> r = Optional.of(run);
+        while (r.isPresent() && seen.add(r.get().runId()) && seen.size() <= 100) {
+            out.addAll(0, store.deadLetters(r.get().runId()));
+            r = r.get().resumedFrom().flatMap(store::findRun);
+        }
+        return out;
     }
 
     /** A run's JSON plus its unresolved dead letters (up to 100 of each category): key, field, rule, reason. */

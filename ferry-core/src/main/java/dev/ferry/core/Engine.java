@@ -90,7 +90,6 @@ public final class Engine {
             run.finish(RunStatus.FAILED, "not started: another run holds the destination", e.getMessage());
             lease = null;
         } catch (RuntimeException e) {
-            if (e instanceof ConfigException) run.stats.put("configError", true); // the CLI exits 2: fix the sync file
             ErrorKind kind = ErrorClassifier.classify(e);
             String what = ErrorClassifier.describe(e);
             log.error("run={} failed ({}): {}", runId, kind, what, log.isDebugEnabled() ? e : null);
@@ -145,7 +144,7 @@ public final class Engine {
             if (run.phase() == Phase.DOWNLOADING) run.phase(Phase.PLANNING);
             checkColumns(job, schema);
             // mapping errors (a field the source lacks, a key not mapped) surface here, all at once, before any write
-            TransformStage stage = job.transform().isEmpty() ? null : new TransformStage(job, schema);
+            TransformStage stage = transformStage(job, schema, run);
 
             Optional<Checkpoint> resume = state.inProgress();
             ReadSpec spec;
@@ -258,6 +257,17 @@ public final class Engine {
         }
         boolean same = whileTicking(run, source, listener, () -> retrier.call(() -> source.unchangedSince(version)));
         return same ? last : Optional.empty();
+    }
+
+    /** The transform step, or null without one; a mapping that does not fit the source is a config error (exit 2). */
+    private static TransformStage transformStage(SyncJob job, Schema schema, RunTracker run) {
+        if (job.transform().isEmpty()) return null;
+        try {
+            return new TransformStage(job, schema);
+        } catch (ConfigException e) {
+            run.stats.put("configError", true);
+            throw e;
+        }
     }
 
     /** Ordinals of the ranges of one read are {@code bucket × STRIDE + batch within the range}. */

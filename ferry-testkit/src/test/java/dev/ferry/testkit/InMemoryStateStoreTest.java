@@ -116,4 +116,22 @@ class InMemoryStateStoreTest {
         store.addDeadLetters(List.of(new DeadLetter(0, "r3", "s", "7", "again", Map.of("id", "7"), t, Optional.empty())));
         assertThat(store.allDeadLetters()).as("a resolved letter is history; a new failure is a new letter").hasSize(4);
     }
+
+    @Test
+    void skippedLettersKeepCategoryFieldAndRuleAndSurviveResolution() {
+        Instant t = clock.instant();
+        store.addDeadLetters(List.of(new DeadLetter(0, "r1", "s", "9", "field 'email' breaks rule pattern", Map.of("id", "9"), t,
+                Optional.empty(), DeadLetter.SKIPPED, Optional.of("email"), Optional.of("pattern"))));
+        assertThat(store.deadLetters("r1")).singleElement().satisfies(l -> {
+            assertThat(l.skipped()).isTrue();
+            assertThat(l.field()).contains("email");
+            assertThat(l.rule()).contains("pattern");
+        });
+        store.resolveDeadLetters(List.of(store.deadLetters("r1").get(0).id()));
+        assertThat(store.allDeadLetters()).singleElement().satisfies(l -> {
+            assertThat(l.resolvedAt()).isPresent();
+            assertThat(l.category()).isEqualTo(DeadLetter.SKIPPED);
+            assertThat(l.rule()).contains("pattern");
+        });
+    }
 }

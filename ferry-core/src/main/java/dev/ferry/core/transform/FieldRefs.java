@@ -73,7 +73,9 @@ final class FieldRefs {
                 }
                 boolean variable = name.startsWith("$");
                 if (!variable && !KEYWORDS.contains(name) && prev != '.' && !inRelative) out.add(name);
-                prev = variable && i < n && expr.charAt(skipSpace(expr, i)) == '(' ? 'f' : 'a';
+                // an operator word is not a value: a '[' after "in" builds an array, it does not filter
+                boolean operator = name.equals("and") || name.equals("or") || name.equals("in");
+                prev = operator ? 'o' : variable && i < n && expr.charAt(skipSpace(expr, i)) == '(' ? 'f' : 'a';
                 continue;
             }
             if (Character.isDigit(c)) {

@@ -196,6 +196,7 @@ class RecordTransformerTest {
         assertThat(FieldRefs.roots("$substringBefore(name, ' ') & last.first & `first name` & items[price > 2].sku"))
                 .containsExactly("name", "last", "first name", "items");
         assertThat(FieldRefs.roots("'name' & \"x\" & $lookup($t, code) & (a + b) & {'k': v}")).containsExactly("code", "a", "b", "v");
+        assertThat(FieldRefs.roots("status in [s1, 'x', s2] and flag")).containsExactly("status", "s1", "s2", "flag");
         assertThat(FieldRefs.plainField(" email ")).contains("email");
         assertThat(FieldRefs.plainField("`first name`")).contains("first name");
         assertThat(FieldRefs.plainField("a.b")).isEmpty();
