@@ -155,7 +155,7 @@ public final class Engine {
                     new WriteSpec(job.table(), job.key(), mode, job.name(), resume.isEmpty(), ascending)));
             DigestPlan digests;
             try (writer) {
-                digests = planDigests(job, resume.isPresent(), source, spec, writer, run, retrier);
+                digests = planDigests(store, job, resume.isPresent(), source, spec, writer, run, retrier, false);
                 if (digests.sourceRows().isPresent()) {
                     // the range digests counted the source already: no separate count
                     run.counters(run.counters().withTotal(digests.sourceRows().getAsLong()));
@@ -221,11 +221,12 @@ public final class Engine {
         }
     }
 
-    private DigestPlan planDigests(SyncJob job, boolean resuming, Source source, ReadSpec spec, DestinationWriter writer,
-                                   RunTracker run, Retrier retrier) {
+    /** {@code dryRun}: plan the same way, but change nothing in the store (a preview). */
+    static DigestPlan planDigests(StateStore store, SyncJob job, boolean resuming, Source source, ReadSpec spec,
+                                  DestinationWriter writer, RunTracker run, Retrier retrier, boolean dryRun) {
         boolean eligible = job.mode() == WriteMode.UPSERT && job.cursor().isEmpty() && !resuming;
         if (!eligible) {
-            store.dropDigests(job.name());
+            if (!dryRun) store.dropDigests(job.name());
             return DigestPlan.none();
         }
         List<DigestEntry> current = job.fullRefresh() ? List.of() : store.currentDigests(job.name());
@@ -262,7 +263,7 @@ public final class Engine {
                         previousChanged = j;
                     }
                 }
-                store.startDigests(job.name(), carried);
+                if (!dryRun) store.startDigests(job.name(), carried);
                 Counters c = run.counters();
                 run.counters(new Counters(c.total(), c.processed() + unchangedRows, c.inserted(), c.updated(),
                         c.unchanged() + unchangedRows, c.skipped(), c.failed()));
@@ -275,12 +276,12 @@ public final class Engine {
                         java.util.OptionalLong.of(sourceRows));
             }
         }
-        store.startDigests(job.name(), List.of());
+        if (!dryRun) store.startDigests(job.name(), List.of());
         return new DigestPlan(true, List.of(), List.of(0L), false, new java.util.concurrent.atomic.AtomicBoolean(true),
                 java.util.OptionalLong.empty());
     }
 
-    private static void checkColumns(SyncJob job, Schema schema) {
+    static void checkColumns(SyncJob job, Schema schema) {
         List<String> problems = new ArrayList<>();
         for (String k : job.key()) {
             if (schema.indexOf(k) < 0) problems.add("source.key: column '" + k + "' is not in the source; its columns are " + schema.names());

@@ -15,6 +15,14 @@ public interface DestinationWriter extends AutoCloseable {
         return java.util.OptionalLong.empty();
     }
 
+    /**
+     * What {@link #write} would do with this batch, without writing anything the destination keeps (a preview, or
+     * dry run). Writers from {@link Destination#openPreview} must support it; others may refuse.
+     */
+    default WritePreview preview(Batch batch) {
+        throw new SyncException("this destination cannot preview a run (no dry run); run it for real instead");
+    }
+
     /** Called once after the last batch of a completed pass (REPLACE swaps its new table in here). */
     default void complete() {
     }

@@ -3,6 +3,8 @@ package dev.ferry.connectors.jdbc;
 import dev.ferry.spi.Batch;
 import dev.ferry.spi.Column;
 import dev.ferry.spi.DestinationWriter;
+import dev.ferry.spi.RowChange;
+import dev.ferry.spi.WritePreview;
 import dev.ferry.spi.Schema;
 import dev.ferry.spi.SyncException;
 import dev.ferry.spi.WriteMode;
@@ -60,6 +62,58 @@ abstract class JdbcWriter implements DestinationWriter {
     }
 
     protected abstract WriteResult writeBatch(Batch batch) throws SQLException;
+
+    /**
+     * A preview: what {@link #write} would do, found in a transaction that is always rolled back. APPEND (and a table
+     * without a key) would insert every row, so it reads nothing.
+     */
+    @Override
+    public final WritePreview preview(Batch batch) {
+        if (batch.size() == 0) return new WritePreview(WriteResult.NONE, List.of());
+        if (mode == WriteMode.APPEND || keyIndexes.length == 0) return allInserted(batch.rows(), batch.size());
+        try {
+            ensureConnection();
+            return previewBatch(batch);
+        } catch (SQLException e) {
+            failed(e);
+            throw new SyncException("cannot preview " + batch.size() + " rows against table " + names.display() + " in "
+                    + settings.safeUrl() + ": " + Jdbc.firstLine(e.getMessage()), e);
+        } finally {
+            Jdbc.rollbackQuietly(connection);
+        }
+    }
+
+    /** Compares the batch with the table (in the open transaction, rolled back after). */
+    protected abstract WritePreview previewBatch(Batch batch) throws SQLException;
+
+    /** Every row (each key once) would be inserted; repeats of a key within the batch count as unchanged, as in a write. */
+    static WritePreview allInserted(List<Object[]> rows, int batchSize) {
+        List<RowChange> changes = new ArrayList<>(rows.size());
+        for (Object[] row : rows) changes.add(new RowChange(row, java.util.Optional.empty()));
+        return new WritePreview(new WriteResult(rows.size(), 0, batchSize - rows.size()), changes);
+    }
+
+    /** Sorts rows against the table's current ones into inserts, updates and unchanged (counted), as {@code same} judges. */
+    static WritePreview compare(List<Object[]> rows, Map<String, Object[]> existing, int[] keyIndexes, int batchSize) {
+        List<RowChange> changes = new ArrayList<>();
+        long inserted = 0, updated = 0;
+        for (Object[] row : rows) {
+            Object[] old = existing.get(keyString(row, keyIndexes));
+            if (old == null) {
+                inserted++;
+                changes.add(new RowChange(row, java.util.Optional.empty()));
+            } else if (!sameRow(old, row)) {
+                updated++;
+                changes.add(new RowChange(row, java.util.Optional.of(old)));
+            }
+        }
+        return new WritePreview(new WriteResult(inserted, updated, batchSize - inserted - updated), changes);
+    }
+
+    static boolean sameRow(Object[] a, Object[] b) {
+        for (int i = 0; i < a.length; i++) if (!Values.same(a[i], b[i])) return false;
+        return true;
+    }
 
     /** Called after a batch committed. */
     protected void afterCommit() {
