@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
         description = "Moves records from sources into destinations in batches: exactly once per key, resumable, observable.",
         subcommands = {FerryCli.Run.class, FerryCli.Status.class, FerryCli.History.class, FerryCli.Replay.class,
-                DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                ConflictsCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class FerryCli {
     static final int OK = 0, FAILED = 1, USAGE = 2, PARTIAL = 3;
 
@@ -133,6 +133,7 @@ public final class FerryCli {
             SyncFile sf = new SyncFileLoader(connectors, System::getenv).load(file);
             SyncJob job = sf.job().withFullRefresh(fullRefresh);
             try (StateStore store = openStore(root.stateUrl(Optional.of(sf.stateUrl())))) {
+                if (sf.bidirectional()) return BidiRun.run(store, connectors, sf.bidi().get().withFullRefresh(fullRefresh), dryRun, json, samples);
                 if (dryRun) {
                     dev.ferry.core.PreviewReport p = new dev.ferry.core.Previewer(store, connectors, Clock.systemUTC()).preview(job, samples);
                     if (json) Console.json(System.out, p.asMap());

@@ -196,6 +196,18 @@ public final class FakeDestination implements Destination {
             }
 
             @Override
+            public long delete(Batch keys) {
+                writeCalls.incrementAndGet();
+                failures.check("fake destination " + spec.table() + " delete()");
+                synchronized (lock) {
+                    long n = 0;
+                    for (Object[] row : keys.rows()) if (table.remove(keyOf(row)) != null) n++;
+                    commits.incrementAndGet();
+                    return n;
+                }
+            }
+
+            @Override
             public java.util.OptionalLong countRows() {
                 synchronized (lock) {
                     return java.util.OptionalLong.of(table.size());

@@ -173,6 +173,36 @@ abstract class JdbcWriter implements DestinationWriter {
         return Values.encodeKey(k);
     }
 
+    /** Deletes by key, 500 keys a statement, in one transaction. */
+    @Override
+    public long delete(Batch keys) {
+        if (keys.size() == 0 || keyIndexes.length == 0) return 0;
+        String keyList = keySql.size() == 1 ? keySql.get(0) : "(" + String.join(", ", keySql) + ")";
+        String one = keySql.size() == 1 ? "?" : "(" + "?, ".repeat(keySql.size() - 1) + "?)";
+        try {
+            ensureConnection();
+            long deleted = 0;
+            List<Object[]> rows = keys.rows();
+            for (int from = 0; from < rows.size(); from += 500) {
+                List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + 500));
+                String sql = "DELETE FROM " + names.target() + " WHERE " + keyList + " IN (" + (one + ", ").repeat(chunk.size() - 1) + one + ")";
+                try (java.sql.PreparedStatement ps = connection.prepareStatement(sql)) {
+                    int p = 1;
+                    for (Object[] row : chunk) {
+                        for (int k : keyIndexes) Values.bind(ps, p++, row[k], schema.column(k).type(), dialect);
+                    }
+                    deleted += ps.executeUpdate();
+                }
+            }
+            connection.commit();
+            return deleted;
+        } catch (SQLException e) {
+            failed(e);
+            throw new SyncException("cannot delete " + keys.size() + " rows from table " + names.display() + " in "
+                    + settings.safeUrl() + ": " + Jdbc.firstLine(e.getMessage()), e);
+        }
+    }
+
     /** Rows in the table being written (the engine checks remembered range digests against it). */
     @Override
     public java.util.OptionalLong countRows() {
