@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,11 +45,23 @@ final class JdbcBidiStore implements BidiStore {
             Map<String, BaseRow> out = new HashMap<>(all.size() * 2);
             for (int from = 0; from < all.size(); from += CHUNK) {
                 List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-                String sql = "SELECT record_key, field_values FROM ferry_bidi_base WHERE sync_name = ? AND record_key IN ("
-                        + "?, ".repeat(chunk.size() - 1) + "?)";
+                // H2 evaluates "IN (…)" and "= ANY(…)" row by row over the sync's whole base; a join from a table of
+                // the keys looks each one up in the primary key. PostgreSQL and MariaDB use the key for an IN list.
+                String sql = switch (dialect) {
+                    case H2 -> "SELECT b.record_key, b.field_values FROM TABLE(k VARCHAR(512) = ?) t JOIN ferry_bidi_base b"
+                            + " ON b.sync_name = ? AND b.record_key = t.k";
+                    case POSTGRESQL -> "SELECT record_key, field_values FROM ferry_bidi_base WHERE record_key = ANY(?) AND sync_name = ?";
+                    case MARIADB -> "SELECT record_key, field_values FROM ferry_bidi_base WHERE sync_name = ? AND record_key IN ("
+                            + "?, ".repeat(chunk.size() - 1) + "?)";
+                };
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.setString(1, syncName);
-                    for (int i = 0; i < chunk.size(); i++) ps.setString(i + 2, chunk.get(i));
+                    if (dialect == Dialect.MARIADB) {
+                        ps.setString(1, syncName);
+                        for (int i = 0; i < chunk.size(); i++) ps.setString(i + 2, chunk.get(i));
+                    } else {
+                        ps.setArray(1, c.createArrayOf("VARCHAR", chunk.toArray()));
+                        ps.setString(2, syncName);
+                    }
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) out.put(rs.getString(1), new BaseRow(rs.getString(1), JSON.readValue(rs.getString(2), STRINGS)));
                     }
@@ -141,6 +152,17 @@ final class JdbcBidiStore implements BidiStore {
                 ps.setString(3, x.field());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) id = rs.getLong(1);
+                }
+            }
+        }
+        if (id == 0 && x.status() == Conflict.Status.RESOLVED) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + CONFLICT_COLUMNS + " FROM ferry_bidi_conflicts WHERE sync_name = ?"
+                    + " AND record_key = ? AND field = ? AND status = 'resolved'")) {
+                ps.setString(1, x.syncName());
+                ps.setString(2, x.key());
+                ps.setString(3, x.field());
+                for (Conflict old : read(ps)) {
+                    if (old.base().equals(x.base()) && old.aValue().equals(x.aValue()) && old.bValue().equals(x.bValue())) return;
                 }
             }
         }

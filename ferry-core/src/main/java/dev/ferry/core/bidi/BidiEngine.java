@@ -657,10 +657,17 @@ public final class BidiEngine {
             return writeA.size() + writeB.size() + deleteA.size() + deleteB.size() + baseUpserts.size() + baseDeletes.size();
         }
 
-        /** One step: b, then a, then the base and the conflicts (the order a re-run relies on). */
+        /**
+         * One step, in the order a re-run relies on: the conflicts found (a re-run that finds one again does not record
+         * it twice, and one whose side was already written is still on record), then b, then a, then the base with the
+         * conflicts it closes.
+         */
         void flush() {
             if (pending() == 0 && conflicts.isEmpty()) return;
             if (!dryRun()) {
+                List<Conflict> found = conflicts.stream().filter(c -> c.id() == 0).toList();
+                List<Conflict> closed = conflicts.stream().filter(c -> c.id() != 0).toList();
+                if (!found.isEmpty()) retrier.run(() -> bidi.commit(job.name(), List.of(), List.of(), found));
                 WriteResult rb = write(writerB, writeB);
                 WriteResult ra = write(writerA, writeA);
                 tally.add("a_to_b", rb.inserted() + rb.updated());
@@ -670,7 +677,7 @@ public final class BidiEngine {
                 if (!deleteB.isEmpty()) retrier.call(() -> writerB.delete(new Batch(0, fields, List.copyOf(deleteB), "", 0)));
                 if (!deleteA.isEmpty()) retrier.call(() -> writerA.delete(new Batch(0, fields, List.copyOf(deleteA), "", 0)));
                 for (Lease l : leases) store.heartbeat(l); // a run whose lease was taken over must not commit
-                retrier.run(() -> bidi.commit(job.name(), List.copyOf(baseUpserts), List.copyOf(baseDeletes), List.copyOf(conflicts)));
+                retrier.run(() -> bidi.commit(job.name(), List.copyOf(baseUpserts), List.copyOf(baseDeletes), closed));
             } else {
                 // a preview counts what the writes would do, as a run reports them
                 tally.add("a_to_b", writeB.size());
