@@ -155,9 +155,9 @@ final class JdbcBidiStore implements BidiStore {
                 }
             }
         }
-        if (id == 0 && x.status() == Conflict.Status.RESOLVED) {
+        if (id == 0 && x.status() == Conflict.Status.APPLIED) {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + CONFLICT_COLUMNS + " FROM ferry_bidi_conflicts WHERE sync_name = ?"
-                    + " AND record_key = ? AND field = ? AND status = 'resolved'")) {
+                    + " AND record_key = ? AND field = ? AND status = 'applied'")) {
                 ps.setString(1, x.syncName());
                 ps.setString(2, x.key());
                 ps.setString(3, x.field());

@@ -104,7 +104,7 @@ abstract class BidiStoreContract {
                 c.bValue(), "manual", Conflict.Status.APPLIED, r.resolution(), r.resolvedBy(), c.detectedAt(), Optional.of(now))));
         assertThat(store.conflict(c.id()).orElseThrow().status()).isEqualTo(Conflict.Status.APPLIED);
         Conflict byRule = new Conflict(0, sync, "run-3", "k2", "qty", Optional.empty(), Optional.of("1"), Optional.of("2"), "a_wins",
-                Conflict.Status.RESOLVED, Optional.of("1"), Optional.of("rule:a_wins"), now, Optional.of(now));
+                Conflict.Status.APPLIED, Optional.of("1"), Optional.of("rule:a_wins"), now, Optional.of(now));
         store.commit(sync, List.of(), List.of(), List.of(byRule));
         store.commit(sync, List.of(), List.of(), List.of(byRule)); // the same conflict found again by a re-run
         assertThat(store.conflicts(Optional.of(sync), Optional.empty(), 10)).hasSize(2).first()

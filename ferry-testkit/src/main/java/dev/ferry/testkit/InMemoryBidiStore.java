@@ -52,8 +52,8 @@ public final class InMemoryBidiStore implements BidiStore {
                 id = conflicts.values().stream().filter(x -> x.syncName().equals(c.syncName()) && x.status() == Conflict.Status.PENDING
                         && x.key().equals(c.key()) && x.field().equals(c.field())).map(Conflict::id).findFirst().orElse(0L);
             }
-            if (id == 0 && c.status() == Conflict.Status.RESOLVED && conflicts.values().stream().anyMatch(x -> x.syncName().equals(c.syncName())
-                    && x.status() == Conflict.Status.RESOLVED && x.key().equals(c.key()) && x.field().equals(c.field())
+            if (id == 0 && c.status() == Conflict.Status.APPLIED && conflicts.values().stream().anyMatch(x -> x.syncName().equals(c.syncName())
+                    && x.status() == Conflict.Status.APPLIED && x.key().equals(c.key()) && x.field().equals(c.field())
                     && x.base().equals(c.base()) && x.aValue().equals(c.aValue()) && x.bValue().equals(c.bValue()))) {
                 continue; // recorded by an attempt that crashed before its base was committed
             }

@@ -381,8 +381,9 @@ public final class BidiEngine {
                 writerA = retrier.call(() -> dryRun() ? dstA.openPreview(fields, specA) : dstA.open(fields, specA));
                 try (DestinationWriter wa = writerA; DestinationWriter wb = writerB;
                      Source srcB = openB()) {
-                    for (var e : bidi.conflicts(Optional.of(job.name()), Optional.empty(), Integer.MAX_VALUE)) {
-                        if (e.status() == Conflict.Status.PENDING || e.awaitingApply()) {
+                    // only the open ones: waiting for a person, or decided by one and not yet written
+                    for (Conflict.Status st : List.of(Conflict.Status.PENDING, Conflict.Status.RESOLVED)) {
+                        for (var e : bidi.conflicts(Optional.of(job.name()), Optional.of(st), Integer.MAX_VALUE)) {
                             open.computeIfAbsent(e.key(), k -> new HashMap<>()).put(e.field(), e);
                         }
                     }

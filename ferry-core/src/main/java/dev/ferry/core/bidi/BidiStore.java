@@ -23,7 +23,7 @@ public interface BidiStore {
     /**
      * One atomic step, committed after both sides were written: upsert these base rows, drop these keys, and store the
      * conflicts: a record with id 0 is new (but a PENDING one updates the open pending record of its key and field, and
-     * a RESOLVED one equal in key, field, base, a and b to one on record is skipped, so a re-run after a crash records
+     * an APPLIED one equal in key, field, base, a and b to one on record is skipped, so a re-run after a crash records
      * each conflict once); a record with an id replaces that record (closing it).
      */
     void commit(String syncName, List<BaseRow> upserts, List<String> deletes, List<Conflict> conflicts);

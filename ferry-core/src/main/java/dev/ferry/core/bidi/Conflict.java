@@ -8,8 +8,8 @@ import java.util.Optional;
  *
  * @param id         store id (0 before it is stored)
  * @param strategy   the strategy that applied
- * @param status     resolved (by a rule, or by a person and not yet written), pending (waits for a person), applied
- *                   (a person's resolution was written to both sides)
+ * @param status     pending (waits for a person), resolved (a person decided; written at the next run), applied
+ *                   (written to both sides: by a rule in the run that found it, or a person's decision since)
  * @param resolution the value both sides got (or get at the next run); empty while pending, or when it is NULL
  * @param resolvedBy "rule:a_wins", … or "user:NAME"
  */
@@ -35,6 +35,6 @@ public record Conflict(long id, String syncName, String runId, String key, Strin
 
     /** Resolved by a person, not yet written to the sides. */
     public boolean awaitingApply() {
-        return status == Status.RESOLVED && resolvedBy.map(r -> r.startsWith("user:")).orElse(false);
+        return status == Status.RESOLVED;
     }
 }

@@ -147,12 +147,12 @@ public final class Resolver {
                 v = resolve(s, field, bv0, av, bv, a, b);
                 auto++;
                 conflicts.add(new Conflict(0, syncName, runId, key, field, Optional.ofNullable(bv0), Optional.ofNullable(av),
-                        Optional.ofNullable(bv), s.label(), Conflict.Status.RESOLVED, Optional.ofNullable(v),
+                        Optional.ofNullable(bv), s.label(), Conflict.Status.APPLIED, Optional.ofNullable(v),
                         Optional.of("rule:" + s.label()), now, Optional.of(now)));
             }
             if (existing != null && existing.status() == Conflict.Status.PENDING) {
                 // no longer a conflict (a side took the other's value, or reverted): nobody needs to decide
-                conflicts.add(with(existing, Conflict.Status.RESOLVED, Optional.ofNullable(v), Optional.of("rule:converged"), now));
+                conflicts.add(with(existing, Conflict.Status.APPLIED, Optional.ofNullable(v), Optional.of("rule:converged"), now));
             }
             newA.set(i, v);
             newB.set(i, v);
