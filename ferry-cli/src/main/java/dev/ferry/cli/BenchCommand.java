@@ -67,6 +67,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--java-opts", defaultValue = "-XX:+UseParallelGC", description = "More JVM options for the Ferry runs, space-separated (default ${DEFAULT-VALUE}, as ./ferry)") String javaOpts;
     @Option(names = "--work-dir", defaultValue = ".ferry/bench", description = "Sync files and state stores of the runs (default ${DEFAULT-VALUE})") Path workDir;
     @Option(names = "--ferry-jar", description = "The packaged CLI to run (default: the jar this command runs from)") Path ferryJarOption;
+    @Option(names = "--only", split = ",", paramLabel = "STEP", description = "Run only these steps (baseline always runs): "
+            + "full_load, unchanged_rerun, incremental, mariadb_full_load, big_full_load, preview, bidirectional") List<String> only;
+    @Option(names = "--bidi-heap", defaultValue = "4g", description = "-Xmx of the untimed first bidirectional run, which holds one side in memory (default ${DEFAULT-VALUE})") String bidiHeap;
     @Option(names = "--drop-big", description = "Drop the big source table afterwards (default: keep it for the next bench; it takes minutes to make)") boolean dropBig;
 
     static final class BigSize {
@@ -134,15 +137,33 @@ final class BenchCommand implements Callable<Integer> {
             Step maria = report.add(new Step("mariadb_full_load", "Ferry full load PG→MariaDB", rows));
             Step bigStep = report.add(new Step("big_full_load", "Ferry full load, big table", bigRowsWanted()));
 
+            Step previewStep = report.add(new Step("preview", "Ferry --dry-run, 1 % changed", rows));
+            Step previewRun = report.add(new Step("preview_run", "Ferry run after it, 1 % changed", rows));
+            Step bidi = report.add(new Step("bidirectional", "bidirectional incremental, 1 %+1 % changed, 0.1 % conflicting", rows));
+
             guard(baseline, () -> baseline(baseline));
-            guard(full, () -> fullLoad(full));
-            guard(rerun, () -> unchangedRerun(rerun, full));
-            guard(incremental, () -> incremental(incremental));
+            if (wants(full)) guard(full, () -> fullLoad(full));
+            if (wants(rerun)) guard(rerun, () -> unchangedRerun(rerun, full));
+            if (wants(incremental)) guard(incremental, () -> incremental(incremental));
             if (skipMariadb) maria.skip("--skip-mariadb");
-            else guard(maria, () -> mariadb(maria));
-            guard(bigStep, () -> bigLoad(bigStep, full));
+            else if (wants(maria)) guard(maria, () -> mariadb(maria));
+            if (wants(bigStep)) guard(bigStep, () -> bigLoad(bigStep, full));
+            if (wants(previewStep)) guard(previewStep, () -> preview(previewStep, previewRun));
+            if (wants(bidi)) guard(bidi, () -> bidirectional(bidi));
 
             ratiosAndTargets(baseline, full, rerun, incremental, maria, bigStep);
+            if (previewStep.outcome == BenchReport.Outcome.OK && previewRun.medianWall().isPresent() && previewStep.medianWall().isPresent()) {
+                double r = previewStep.medianWall().get() / previewRun.medianWall().get();
+                previewStep.figures.put("previewToRun", BenchReport.round(r, 3));
+                previewStep.notes.add(String.format(Locale.ROOT, "×%.2f of the run", r));
+                previewStep.target = new Target("≤ the run that follows", Optional.of(r <= 1.0));
+            }
+            if (bidi.outcome == BenchReport.Outcome.OK && bidi.medianWall().isPresent()) {
+                bidi.target = new Target("≤ 10 s", Optional.of(bidi.medianWall().get() <= 10.0));
+            }
+            for (Step st : report.steps) {
+                if (st != baseline && st.repetitions.isEmpty() && st.outcome == BenchReport.Outcome.OK && !wants(st)) st.skip("not in --only");
+            }
         } finally {
             pg = null;
         }
@@ -285,6 +306,113 @@ final class BenchCommand implements Callable<Integer> {
         step.notes.add(String.format(Locale.ROOT, "%,d rows changed; untimed first run %.2f s", changed,
                 BenchReport.median(initialRuns).orElse(0.0)));
         exec("DROP TABLE IF EXISTS " + dst);
+    }
+
+    private boolean wants(Step step) {
+        return only == null || only.isEmpty() || only.contains(step.id) || (step.id.equals("preview_run") && only.contains("preview"));
+    }
+
+    // --- 7. preview (dry run) against the run that follows, 1 % changed -------------------------------------------
+
+    private void preview(Step step, Step runStep) throws Exception {
+        String dst = dstSchema + ".taskdetail_preview";
+        String saved = srcSchema + ".taskdetail_saved";
+        long changed = rows / 100;
+        exec("DROP TABLE IF EXISTS " + dst);
+        Path state = freshDir("preview");
+        Path sync = writeSync("bench-preview", "postgres", pgUrl, pgUser, "FERRY_BENCH_PG_PASSWORD", source, dst, false, state);
+        FerryRun initial = ferry.runFerry(sync, workDir, List.of());
+        if (!initial.succeeded()) {
+            step.fail("the initial full run failed: " + initial.failure());
+            return;
+        }
+        for (int r = 1; r <= repeat; r++) {
+            markSource(source, "dirty");
+            exec("DROP TABLE IF EXISTS " + saved);
+            exec("CREATE TABLE " + saved + " AS SELECT " + KEY + ", status, editdate FROM " + source + " ORDER BY md5(" + KEY + " || '" + r
+                    + "') LIMIT " + changed);
+            try {
+                exec("UPDATE " + source + " t SET status = 'P', editdate = t.editdate + interval '1 second' FROM " + saved + " s WHERE t." + KEY + " = s." + KEY);
+                FerryRun p = ferry.runFerry(sync, workDir, List.of(), List.of("--dry-run"));
+                if (!record(step, p, "preview " + r + "/" + repeat, Map.of())) return;
+                expect(step, p, 0, changed, rows - changed);
+                FerryRun run = ferry.runFerry(sync, workDir, List.of());
+                if (!record(runStep, run, "run after preview " + r + "/" + repeat, Map.of())) return;
+                expect(runStep, run, 0, changed, rows - changed);
+                if (!run.counters().equals(Map.of()) && !p.counters().get("updated").equals(run.counters().get("updated"))) {
+                    step.fail("the preview said " + p.counters() + ", the run " + run.counters());
+                }
+            } finally {
+                exec("UPDATE " + source + " t SET status = s.status, editdate = s.editdate FROM " + saved + " s WHERE t." + KEY + " = s." + KEY);
+                exec("DROP TABLE " + saved);
+                markSource(source, workloadMark(rows));
+            }
+            FerryRun back = ferry.runFerry(sync, workDir, List.of()); // the destination follows the restored source (untimed)
+            if (!back.succeeded()) step.fail("restoring the destination failed: " + back.failure());
+        }
+        step.notes.add(String.format(Locale.ROOT, "%,d rows changed", changed));
+        exec("DROP TABLE IF EXISTS " + dst);
+    }
+
+    // --- 8. bidirectional, 1 % changed on each side, 0.1 % on both ----------------------------------------------------
+
+    private void bidirectional(Step step) throws Exception {
+        String a = dstSchema + ".bidi_a", b = dstSchema + ".bidi_b";
+        long changed = rows / 100, conflicting = rows / 1000;
+        for (String t : List.of(a, b)) {
+            exec("DROP TABLE IF EXISTS " + t);
+            exec("CREATE TABLE " + t + " (LIKE " + source + " INCLUDING ALL)");
+            exec("INSERT INTO " + t + " SELECT * FROM " + source);
+            exec("CREATE INDEX ON " + t + " (editdate)");
+            exec("ANALYZE " + t);
+        }
+        Path state = freshDir("bidirectional");
+        JsonMapper quote = JsonMapper.builder().build();
+        String side = """
+                  type: postgres
+                  url: %s
+                  user: %s
+                  password: ${FERRY_BENCH_PG_PASSWORD:-}
+                  table: %%s
+                  key: [%s]
+                  cursor: editdate
+                """.formatted(quote.writeValueAsString(pgUrl), quote.writeValueAsString(pgUser), KEY);
+        Path sync = state.resolve("sync.yaml");
+        Files.writeString(sync, "# written by ferry bench\nname: bench-bidirectional\ndirection: bidirectional\na:\n" + side.formatted(a)
+                + "b:\n" + side.formatted(b) + "conflicts: a_wins\nbatch:\n  size: " + batchSize + "\nstate: "
+                + quote.writeValueAsString("jdbc:h2:file:" + state.resolve("state")) + "\n");
+        progress("bidirectional: first run (untimed, -Xmx" + bidiHeap + "): records the base of " + rows + " records");
+        FerryRun first = ferry.runFerry(sync, workDir, List.of("-Xmx" + bidiHeap));
+        if (!first.succeeded()) {
+            step.fail("the first bidirectional run failed: " + first.failure());
+            return;
+        }
+        step.figures.put("firstRunWallSeconds", BenchReport.round(first.wallSeconds(), 2));
+        for (int r = 1; r <= repeat; r++) {
+            // a: 1 % of the rows; b: another 1 %; both: 0.1 % of a's rows get a different status on b too (conflicts)
+            String pickA = "SELECT " + KEY + " FROM " + a + " ORDER BY md5(" + KEY + " || 'a" + r + "') LIMIT " + changed;
+            String pickB = "SELECT " + KEY + " FROM " + b + " ORDER BY md5(" + KEY + " || 'b" + r + "') LIMIT " + (changed - conflicting);
+            exec("CREATE TEMP TABLE pick_a AS " + pickA);
+            exec("CREATE TEMP TABLE pick_b AS " + pickB + " EXCEPT SELECT * FROM pick_a");
+            exec("INSERT INTO pick_b SELECT " + KEY + " FROM pick_a LIMIT " + conflicting);
+            exec("UPDATE " + a + " t SET status = 'A" + r + "', editdate = now() FROM pick_a p WHERE t." + KEY + " = p." + KEY);
+            exec("UPDATE " + b + " t SET status = 'B" + r + "', editdate = now() FROM pick_b p WHERE t." + KEY + " = p." + KEY);
+            long onlyB = queryLong("SELECT count(*) FROM pick_b WHERE " + KEY + " NOT IN (SELECT " + KEY + " FROM pick_a)");
+            exec("DROP TABLE pick_a");
+            exec("DROP TABLE pick_b");
+            FerryRun run = timedFerry(step, sync, "bidirectional " + r + "/" + repeat);
+            if (!run.succeeded()) return;
+            Map<String, Long> c = run.counters();
+            if (c.getOrDefault("a_to_b", -1L) != changed || c.getOrDefault("b_to_a", -1L) != onlyB
+                    || c.getOrDefault("conflicts", -1L) != conflicting) {
+                step.fail("expected a_to_b " + changed + ", b_to_a " + onlyB + ", conflicts " + conflicting + "; Ferry said " + c);
+            }
+            long differ = queryLong("SELECT count(*) FROM " + a + " x JOIN " + b + " y USING (" + KEY + ") WHERE x.status IS DISTINCT FROM y.status");
+            if (differ != 0) step.fail(differ + " records differ between the sides after the run");
+        }
+        step.notes.add(String.format(Locale.ROOT, "%,d + %,d changed, %,d conflicting; first run %.1f s", changed, changed - conflicting,
+                conflicting, first.wallSeconds()));
+        for (String t : List.of(a, b)) exec("DROP TABLE IF EXISTS " + t);
     }
 
     // --- 5. PostgreSQL → MariaDB -----------------------------------------------------------------------------------

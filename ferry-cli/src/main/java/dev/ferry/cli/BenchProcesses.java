@@ -49,7 +49,7 @@ final class BenchProcesses {
         }
 
         boolean succeeded() {
-            return exit == 0 && "succeeded".equals(status());
+            return exit == 0 && ("succeeded".equals(status()) || run.map(r -> r.path("dryRun").asBoolean(false)).orElse(false));
         }
 
         Map<String, Long> counters() {
@@ -90,11 +90,17 @@ final class BenchProcesses {
 
     /** Runs {@code java [options] -jar ferry.jar run FILE --json --no-progress} and times it from start to exit. */
     FerryRun runFerry(Path syncFile, Path workDir, List<String> extraJvmOptions) throws IOException, InterruptedException {
+        return runFerry(syncFile, workDir, extraJvmOptions, List.of());
+    }
+
+    /** The same, with more arguments for {@code ferry run} (e.g. --dry-run). */
+    FerryRun runFerry(Path syncFile, Path workDir, List<String> extraJvmOptions, List<String> extraArgs) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExecutable.toString());
         cmd.addAll(jvmOptions);
         cmd.addAll(extraJvmOptions);
         cmd.addAll(List.of("-jar", ferryJar.toString(), "run", syncFile.toString(), "--json", "--no-progress"));
+        cmd.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         pb.environment().putAll(env);
         pb.environment().put("CI", "true"); // no progress bar, no terminal probing

@@ -11,6 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** How runs are printed: one-line summaries, tables, JSON. */
 final class Console {
@@ -20,6 +21,14 @@ final class Console {
     }
 
     static String summary(RunInfo r) {
+        if ("bidirectional".equals(r.options().get("direction"))) {
+            Map<String, Object> st = r.stats();
+            return String.format(Locale.ROOT, "%s %s %s in %ss: %s a→b, %s b→a, %s conflicts (%s resolved by rule, %s waiting for a person), %s deleted  [run %s]%s",
+                    r.status() == RunStatus.SUCCEEDED ? "OK  " : "FAIL", r.syncName(), r.status().label(), st.getOrDefault("seconds", 0.0),
+                    st.get("a_to_b"), st.get("b_to_a"), st.get("conflicts"), st.get("auto_resolved"), st.get("pending_manual"),
+                    st.get("deleted"), r.runId(), r.error().map(e -> "\n  error: " + e).orElse("")
+                            + r.message().filter(m -> r.status() != RunStatus.SUCCEEDED).map(m -> "\n  " + m).orElse(""));
+        }
         Counters c = r.counters();
         Object secs = r.stats().getOrDefault("seconds", 0.0);
         Object rate = r.stats().get("rowsPerSecond");

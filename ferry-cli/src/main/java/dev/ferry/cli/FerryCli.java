@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
         description = "Moves records from sources into destinations in batches: exactly once per key, resumable, observable.",
         subcommands = {FerryCli.Run.class, FerryCli.Status.class, FerryCli.History.class, FerryCli.Replay.class,
-                DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                ConflictsCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class FerryCli {
     static final int OK = 0, FAILED = 1, USAGE = 2, PARTIAL = 3;
 
@@ -124,6 +124,8 @@ public final class FerryCli {
         @Option(names = "--full-refresh", description = "Forget checkpoint and cursor: re-read the whole source") boolean fullRefresh;
         @Option(names = "--json", description = "Print the final run as JSON") boolean json;
         @Option(names = "--no-progress", description = "No progress bar") boolean noProgress;
+        @Option(names = "--dry-run", description = "Preview: say what the run would insert, update, … (with field diffs) and write nothing") boolean dryRun;
+        @Option(names = "--samples", defaultValue = "5", description = "With --dry-run: sample changes shown per kind (default ${DEFAULT-VALUE})") int samples;
 
         @Override
         public Integer call() {
@@ -131,6 +133,13 @@ public final class FerryCli {
             SyncFile sf = new SyncFileLoader(connectors, System::getenv).load(file);
             SyncJob job = sf.job().withFullRefresh(fullRefresh);
             try (StateStore store = openStore(root.stateUrl(Optional.of(sf.stateUrl())))) {
+                if (sf.bidirectional()) return BidiRun.run(store, connectors, sf.bidi().get().withFullRefresh(fullRefresh), dryRun, json, samples);
+                if (dryRun) {
+                    dev.ferry.core.PreviewReport p = new dev.ferry.core.Previewer(store, connectors, Clock.systemUTC()).preview(job, samples);
+                    if (json) Console.json(System.out, p.asMap());
+                    else PreviewOutput.print(System.out, p);
+                    return OK;
+                }
                 Engine engine = new Engine(store, connectors, Clock.systemUTC());
                 RunInfo r = runWithProgress(engine, job, !noProgress); // progress goes to stderr, so --json output stays clean
                 PrintStream out = System.out;

@@ -174,7 +174,7 @@ public final class Engine {
             }
             DigestPlan digests;
             try (writer) {
-                digests = planDigests(job, resume.isPresent(), source, spec, writer, run, retrier);
+                digests = planDigests(store, job, resume.isPresent(), source, spec, writer, run, retrier, false);
                 if (digests.sourceRows().isPresent()) {
                     // the range digests counted the source already: no separate count
                     run.counters(run.counters().withTotal(digests.sourceRows().getAsLong()));
@@ -290,12 +290,13 @@ public final class Engine {
         }
     }
 
-    private DigestPlan planDigests(SyncJob job, boolean resuming, Source source, ReadSpec spec, DestinationWriter writer,
-                                   RunTracker run, Retrier retrier) {
+    /** {@code dryRun}: plan the same way, but change nothing in the store (a preview). */
+    static DigestPlan planDigests(StateStore store, SyncJob job, boolean resuming, Source source, ReadSpec spec,
+                                  DestinationWriter writer, RunTracker run, Retrier retrier, boolean dryRun) {
         // with a transform, what lands depends on the sync file as well as the source: always read (rules may change)
         boolean eligible = job.mode() == WriteMode.UPSERT && job.cursor().isEmpty() && !resuming && job.transform().isEmpty();
         if (!eligible) {
-            store.dropDigests(job.name());
+            if (!dryRun) store.dropDigests(job.name());
             return DigestPlan.none();
         }
         List<DigestEntry> current = job.fullRefresh() ? List.of() : store.currentDigests(job.name());
@@ -332,7 +333,7 @@ public final class Engine {
                         previousChanged = j;
                     }
                 }
-                store.startDigests(job.name(), carried);
+                if (!dryRun) store.startDigests(job.name(), carried);
                 Counters c = run.counters();
                 run.counters(new Counters(c.total(), c.processed() + unchangedRows, c.inserted(), c.updated(),
                         c.unchanged() + unchangedRows, c.skipped(), c.failed()));
@@ -345,12 +346,12 @@ public final class Engine {
                         java.util.OptionalLong.of(sourceRows));
             }
         }
-        store.startDigests(job.name(), List.of());
+        if (!dryRun) store.startDigests(job.name(), List.of());
         return new DigestPlan(true, List.of(), List.of(0L), false, new java.util.concurrent.atomic.AtomicBoolean(true),
                 java.util.OptionalLong.empty());
     }
 
-    private static void checkColumns(SyncJob job, Schema schema) {
+    static void checkColumns(SyncJob job, Schema schema) {
         List<String> problems = new ArrayList<>();
         for (String k : job.key()) {
             if (schema.indexOf(k) < 0) problems.add("source.key: column '" + k + "' is not in the source; its columns are " + schema.names());

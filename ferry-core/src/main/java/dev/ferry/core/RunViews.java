@@ -24,6 +24,10 @@ public final class RunViews {
         counters.put("unchanged", c.unchanged());
         counters.put("skipped", c.skipped());
         counters.put("failed", c.failed());
+        if ("bidirectional".equals(r.options().get("direction"))) {
+            // a bidirectional run's own counters (inserted/updated above count rows written to either side)
+            for (String k : dev.ferry.core.bidi.BidiEngine.COUNTERS) counters.put(k, r.stats().getOrDefault(k, 0L));
+        }
         m.put("counters", counters);
         m.put("startedAt", r.startedAt().toString());
         m.put("finishedAt", r.finishedAt().map(Object::toString).orElse(null));

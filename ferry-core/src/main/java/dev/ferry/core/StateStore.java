@@ -66,6 +66,12 @@ public interface StateStore extends AutoCloseable {
 
     void resolveDeadLetters(List<Long> ids);
 
+    // --- bidirectional syncs: base, per-side cursors, conflicts
+    /** The store's bidirectional part; empty when this store keeps none. */
+    default java.util.Optional<dev.ferry.core.bidi.BidiStore> bidi() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

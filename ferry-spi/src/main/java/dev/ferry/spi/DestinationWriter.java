@@ -37,6 +37,23 @@ public interface DestinationWriter extends AutoCloseable {
         return new LinkedWriteResult(write(batch), java.util.List.of());
     }
 
+    /**
+     * What {@link #write} would do with this batch, without writing anything the destination keeps (a preview, or
+     * dry run). Writers from {@link Destination#openPreview} must support it; others may refuse.
+     */
+    default WritePreview preview(Batch batch) {
+        throw new SyncException("this destination cannot preview a run (no dry run); run it for real instead");
+    }
+
+    /**
+     * Deletes the records with these keys (rows in the writer's schema; only their key columns are read), in one
+     * transaction, and returns how many were there. Deleting a missing key is no error (a redo deletes nothing).
+     * Bidirectional syncs propagate deletions with it; writers that cannot delete refuse.
+     */
+    default long delete(Batch keys) {
+        throw new SyncException("this destination cannot delete records; use deletions: report or restore");
+    }
+
     /** Called once after the last batch of a completed pass (REPLACE swaps its new table in here). */
     default void complete() {
     }

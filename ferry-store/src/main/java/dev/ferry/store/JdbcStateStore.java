@@ -134,7 +134,7 @@ public final class JdbcStateStore implements StateStore {
     }
 
     /** The newest migration under db/ferry/*: a store at this version needs no Flyway run (saves ~1 s of start-up). */
-    static final int SCHEMA_VERSION = 3;
+    static final int SCHEMA_VERSION = 4;
 
     private boolean schemaIsCurrent() {
         // Flyway's history table and columns are quoted lower-case names
@@ -176,6 +176,12 @@ public final class JdbcStateStore implements StateStore {
     }
 
     // ------------------------------------------------------------------ leases
+
+    /** Base, side cursors and conflicts of bidirectional syncs, in this store's database. */
+    @Override
+    public Optional<dev.ferry.core.bidi.BidiStore> bidi() {
+        return Optional.of(new JdbcBidiStore(this, dialect));
+    }
 
     @Override
     public Lease acquireLease(String resource, String runId) {
@@ -629,7 +635,7 @@ public final class JdbcStateStore implements StateStore {
     }
 
     @FunctionalInterface
-    private interface SqlWork<T> {
+    interface SqlWork<T> {
         T run(Connection c) throws SQLException;
     }
 
@@ -642,7 +648,7 @@ public final class JdbcStateStore implements StateStore {
      * Runs {@code work} in one transaction under the store's lock. A connection that broke (database restarted,
      * H2 server process gone) is reopened and the work tried once more: every operation here is idempotent.
      */
-    private <T> T inTransaction(String what, SqlWork<T> work) {
+    <T> T inTransaction(String what, SqlWork<T> work) {
         lock.lock();
         try {
             for (int attempt = 1; ; attempt++) {

@@ -196,6 +196,18 @@ public final class FakeDestination implements Destination {
             }
 
             @Override
+            public long delete(Batch keys) {
+                writeCalls.incrementAndGet();
+                failures.check("fake destination " + spec.table() + " delete()");
+                synchronized (lock) {
+                    long n = 0;
+                    for (Object[] row : keys.rows()) if (table.remove(keyOf(row)) != null) n++;
+                    commits.incrementAndGet();
+                    return n;
+                }
+            }
+
+            @Override
             public java.util.OptionalLong countRows() {
                 synchronized (lock) {
                     return java.util.OptionalLong.of(table.size());
@@ -212,6 +224,59 @@ public final class FakeDestination implements Destination {
                             staging = null;
                         }
                     }
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** A preview compares with the visible table (REPLACE too) and changes nothing, not even the remembered schema. */
+    @Override
+    public DestinationWriter openPreview(Schema schema, WriteSpec spec) {
+        int[] idx = schema.indexesOf(spec.key());
+        return new DestinationWriter() {
+            @Override
+            public dev.ferry.spi.WritePreview preview(Batch batch) {
+                failures.check("fake destination " + spec.table() + " preview()");
+                synchronized (lock) {
+                    if (spec.mode() == WriteMode.APPEND) {
+                        List<dev.ferry.spi.RowChange> all = new ArrayList<>();
+                        for (Object[] row : batch.rows()) all.add(new dev.ferry.spi.RowChange(row.clone(), Optional.empty()));
+                        return new dev.ferry.spi.WritePreview(new WriteResult(batch.size(), 0, 0), all);
+                    }
+                    Map<List<Object>, Object[]> pending = new LinkedHashMap<>();
+                    Map<List<Object>, Object[]> before = new LinkedHashMap<>();
+                    long inserted = 0, updated = 0, unchanged = 0;
+                    for (Object[] row : batch.rows()) {
+                        List<Object> k = new ArrayList<>(idx.length);
+                        for (int i : idx) k.add(row[i]);
+                        Object[] existing = pending.containsKey(k) ? pending.get(k) : table.get(k);
+                        if (existing == null) inserted++;
+                        else if (sameRow(existing, row)) {
+                            unchanged++;
+                            continue;
+                        } else updated++;
+                        if (!pending.containsKey(k) && table.containsKey(k)) before.put(k, table.get(k).clone());
+                        pending.put(k, row.clone());
+                    }
+                    List<dev.ferry.spi.RowChange> changes = new ArrayList<>();
+                    pending.forEach((k, row) -> changes.add(new dev.ferry.spi.RowChange(row, Optional.ofNullable(before.get(k)))));
+                    return new dev.ferry.spi.WritePreview(new WriteResult(inserted, updated, unchanged), changes);
+                }
+            }
+
+            @Override
+            public WriteResult write(Batch batch) {
+                throw new IllegalStateException("a preview writer does not write");
+            }
+
+            @Override
+            public java.util.OptionalLong countRows() {
+                synchronized (lock) {
+                    return java.util.OptionalLong.of(table.size());
                 }
             }
 

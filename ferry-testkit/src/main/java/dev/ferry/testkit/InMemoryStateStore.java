@@ -262,6 +262,14 @@ public final class InMemoryStateStore implements StateStore {
         }
     }
 
+    private final InMemoryBidiStore bidi = new InMemoryBidiStore();
+
+    /** Bidirectional state, in memory too. */
+    @Override
+    public Optional<dev.ferry.core.bidi.BidiStore> bidi() {
+        return Optional.of(bidi);
+    }
+
     @Override
     public void close() {
     }

@@ -49,6 +49,42 @@ final class JdbcDestination implements Destination {
 
     @Override
     public DestinationWriter open(Schema schema, WriteSpec spec) {
+        Target t = target(schema, spec, spec.mode() == WriteMode.REPLACE);
+        Names names = t.names();
+        try (Statement st = connection.createStatement()) {
+            connection.setAutoCommit(true);
+            if (names.schema() != null) ensureSchema(st, names.schema(), names.dialect());
+            if (spec.mode() == WriteMode.REPLACE && spec.fresh()) st.execute("DROP TABLE IF EXISTS " + names.target());
+            // APPEND inserts every row, so its table gets no key that would refuse a repeated one
+            st.execute(createTableSql(names, schema, spec.mode() == WriteMode.APPEND ? List.of() : t.key()));
+        } catch (SQLException e) {
+            throw new SyncException("cannot prepare table " + names.display() + " in " + settings.safeUrl() + ": "
+                    + Jdbc.firstLine(e.getMessage()), e);
+        }
+        return names.dialect() == Dialect.POSTGRES
+                ? new PostgresWriter(settings, names, schema, t.key(), spec)
+                : new RowWriter(settings, names, schema, t.key(), spec);
+    }
+
+    /**
+     * A preview compares with the table as it is now (REPLACE too: with the table it would replace), creates nothing,
+     * and rolls back whatever it did; a missing table previews as empty.
+     */
+    @Override
+    public DestinationWriter openPreview(Schema schema, WriteSpec spec) {
+        Target t = target(schema, spec, false);
+        Names names = t.names();
+        WriteSpec previewSpec = new WriteSpec(spec.table(), spec.key(), spec.mode(), spec.syncName(), false, false);
+        if (!tableExists(names)) return new MissingTablePreview(names, schema, t.key(), spec.mode());
+        return names.dialect() == Dialect.POSTGRES
+                ? new PostgresWriter(settings, names, schema, t.key(), previewSpec)
+                : new RowWriter(settings, names, schema, t.key(), previewSpec);
+    }
+
+    private record Target(Names names, List<String> key) {
+    }
+
+    private Target target(Schema schema, WriteSpec spec, boolean replace) {
         Dialect dialect = settings.dialect();
         String table = spec.table() == null || spec.table().isBlank() ? configTable : spec.table();
         String[] parts = Dialect.splitTable(table, settings.path() + ".table");
@@ -65,21 +101,22 @@ final class JdbcDestination implements Destination {
             key.add(schema.find(k).orElseThrow(() -> new ConfigException("source.key: column '" + k
                     + "' is not in the source; its columns are " + schema.names())).name());
         }
-        boolean replace = spec.mode() == WriteMode.REPLACE;
-        Names names = new Names(schemaName, tableName, replace ? tableName + NEW_SUFFIX : tableName, dialect);
+        return new Target(new Names(schemaName, tableName, replace ? tableName + NEW_SUFFIX : tableName, dialect), key);
+    }
+
+    /** Whether the table exists, by selecting nothing from it (read-only, any dialect). */
+    private boolean tableExists(Names names) {
         try (Statement st = connection.createStatement()) {
             connection.setAutoCommit(true);
-            if (schemaName != null) ensureSchema(st, schemaName, dialect);
-            if (replace && spec.fresh()) st.execute("DROP TABLE IF EXISTS " + names.target());
-            // APPEND inserts every row, so its table gets no key that would refuse a repeated one
-            st.execute(createTableSql(names, schema, spec.mode() == WriteMode.APPEND ? List.of() : key));
+            st.executeQuery("SELECT 1 FROM " + names.target() + " WHERE 1 = 0").close();
+            return true;
         } catch (SQLException e) {
-            throw new SyncException("cannot prepare table " + names.display() + " in " + settings.safeUrl() + ": "
-                    + Jdbc.firstLine(e.getMessage()), e);
+            if (Jdbc.isConnectionError(e)) {
+                throw new SyncException("cannot read table " + names.display() + " in " + settings.safeUrl() + ": "
+                        + Jdbc.firstLine(e.getMessage()), e);
+            }
+            return false;
         }
-        return dialect == Dialect.POSTGRES
-                ? new PostgresWriter(settings, names, schema, key, spec)
-                : new RowWriter(settings, names, schema, key, spec);
     }
 
     private void ensureSchema(Statement st, String schemaName, Dialect dialect) throws SQLException {

@@ -7,6 +7,8 @@ import dev.ferry.spi.LinkedResult;
 import dev.ferry.spi.LinkedRows;
 import dev.ferry.spi.LinkedTable;
 import dev.ferry.spi.LinkedWriteResult;
+import dev.ferry.spi.RowChange;
+import dev.ferry.spi.WritePreview;
 import dev.ferry.spi.Schema;
 import dev.ferry.spi.SyncException;
 import dev.ferry.spi.WriteMode;
@@ -126,6 +128,58 @@ abstract class JdbcWriter implements DestinationWriter {
 
     protected abstract WriteResult writeBatch(Batch batch) throws SQLException;
 
+    /**
+     * A preview: what {@link #write} would do, found in a transaction that is always rolled back. APPEND (and a table
+     * without a key) would insert every row, so it reads nothing.
+     */
+    @Override
+    public final WritePreview preview(Batch batch) {
+        if (batch.size() == 0) return new WritePreview(WriteResult.NONE, List.of());
+        if (mode == WriteMode.APPEND || keyIndexes.length == 0) return allInserted(batch.rows(), batch.size());
+        try {
+            ensureConnection();
+            return previewBatch(batch);
+        } catch (SQLException e) {
+            failed(e);
+            throw new SyncException("cannot preview " + batch.size() + " rows against table " + names.display() + " in "
+                    + settings.safeUrl() + ": " + Jdbc.firstLine(e.getMessage()), e);
+        } finally {
+            Jdbc.rollbackQuietly(connection);
+        }
+    }
+
+    /** Compares the batch with the table (in the open transaction, rolled back after). */
+    protected abstract WritePreview previewBatch(Batch batch) throws SQLException;
+
+    /** Every row (each key once) would be inserted; repeats of a key within the batch count as unchanged, as in a write. */
+    static WritePreview allInserted(List<Object[]> rows, int batchSize) {
+        List<RowChange> changes = new ArrayList<>(rows.size());
+        for (Object[] row : rows) changes.add(new RowChange(row, java.util.Optional.empty()));
+        return new WritePreview(new WriteResult(rows.size(), 0, batchSize - rows.size()), changes);
+    }
+
+    /** Sorts rows against the table's current ones into inserts, updates and unchanged (counted), as {@code same} judges. */
+    static WritePreview compare(List<Object[]> rows, Map<String, Object[]> existing, int[] keyIndexes, int batchSize) {
+        List<RowChange> changes = new ArrayList<>();
+        long inserted = 0, updated = 0;
+        for (Object[] row : rows) {
+            Object[] old = existing.get(keyString(row, keyIndexes));
+            if (old == null) {
+                inserted++;
+                changes.add(new RowChange(row, java.util.Optional.empty()));
+            } else if (!sameRow(old, row)) {
+                updated++;
+                changes.add(new RowChange(row, java.util.Optional.of(old)));
+            }
+        }
+        return new WritePreview(new WriteResult(inserted, updated, batchSize - inserted - updated), changes);
+    }
+
+    static boolean sameRow(Object[] a, Object[] b) {
+        for (int i = 0; i < a.length; i++) if (!Values.same(a[i], b[i])) return false;
+        return true;
+    }
+
     /** Called after a batch committed. */
     protected void afterCommit() {
     }
@@ -182,6 +236,36 @@ abstract class JdbcWriter implements DestinationWriter {
             k[i] = v instanceof BigDecimal d ? d.stripTrailingZeros() : v;
         }
         return Values.encodeKey(k);
+    }
+
+    /** Deletes by key, 500 keys a statement, in one transaction. */
+    @Override
+    public long delete(Batch keys) {
+        if (keys.size() == 0 || keyIndexes.length == 0) return 0;
+        String keyList = keySql.size() == 1 ? keySql.get(0) : "(" + String.join(", ", keySql) + ")";
+        String one = keySql.size() == 1 ? "?" : "(" + "?, ".repeat(keySql.size() - 1) + "?)";
+        try {
+            ensureConnection();
+            long deleted = 0;
+            List<Object[]> rows = keys.rows();
+            for (int from = 0; from < rows.size(); from += 500) {
+                List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + 500));
+                String sql = "DELETE FROM " + names.target() + " WHERE " + keyList + " IN (" + (one + ", ").repeat(chunk.size() - 1) + one + ")";
+                try (java.sql.PreparedStatement ps = connection.prepareStatement(sql)) {
+                    int p = 1;
+                    for (Object[] row : chunk) {
+                        for (int k : keyIndexes) Values.bind(ps, p++, row[k], schema.column(k).type(), dialect);
+                    }
+                    deleted += ps.executeUpdate();
+                }
+            }
+            connection.commit();
+            return deleted;
+        } catch (SQLException e) {
+            failed(e);
+            throw new SyncException("cannot delete " + keys.size() + " rows from table " + names.display() + " in "
+                    + settings.safeUrl() + ": " + Jdbc.firstLine(e.getMessage()), e);
+        }
     }
 
     /** Rows in the table being written (the engine checks remembered range digests against it). */

@@ -3,7 +3,9 @@ package dev.ferry.connectors.jdbc;
 import dev.ferry.spi.Batch;
 import dev.ferry.spi.ColumnType;
 import dev.ferry.spi.Schema;
+import dev.ferry.spi.RowChange;
 import dev.ferry.spi.WriteMode;
+import dev.ferry.spi.WritePreview;
 import dev.ferry.spi.WriteResult;
 import dev.ferry.spi.WriteSpec;
 import org.postgresql.PGConnection;
@@ -153,6 +155,63 @@ final class PostgresWriter extends JdbcWriter {
         } finally {
             if (direct && integralKey) pendingMax = maxKey(rows == null ? batch.rows() : rows);
         }
+    }
+
+    /**
+     * COPY into the stage (as a write does), then one join that returns only the rows that would be inserted or
+     * updated, with the table's current values; the caller rolls back, so the stage empties and nothing is kept.
+     */
+    @Override
+    protected WritePreview previewBatch(Batch batch) throws SQLException {
+        CopyTextRows raw = passThrough(batch.rows());
+        List<Object[]> rows = sendable(batch, raw);
+        if (rows == null) copyRaw(copyStageSql, raw);
+        else copy(copyStageSql, rows);
+        if (previewSql == null) previewSql = previewSql();
+        Values.Reader[] readers = Values.readers(schema.columns(), dialect);
+        int n = readers.length;
+        List<RowChange> changes = new ArrayList<>();
+        long inserted = 0, updated = 0;
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(previewSql)) {
+            while (rs.next()) {
+                Object[] row = new Object[n];
+                for (int i = 0; i < n; i++) row[i] = readers[i].read(rs, i + 1);
+                boolean insert = rs.getBoolean(2 * n + 1);
+                Object[] before = null;
+                if (!insert) {
+                    before = new Object[n];
+                    for (int i = 0; i < n; i++) before[i] = readers[i].read(rs, n + i + 1);
+                    updated++;
+                } else {
+                    inserted++;
+                }
+                changes.add(new RowChange(row, java.util.Optional.ofNullable(before)));
+            }
+        }
+        return new WritePreview(new WriteResult(inserted, updated, batch.size() - inserted - updated), changes);
+    }
+
+    private String previewSql;
+
+    private String previewSql() {
+        List<String> cols = new ArrayList<>();
+        List<String> mine = new ArrayList<>();
+        List<String> theirs = new ArrayList<>();
+        List<String> on = new ArrayList<>();
+        for (String c : columnsSql) {
+            cols.add("s." + c);
+            if (keySql.contains(c)) {
+                on.add("s." + c + " = t." + c);
+                continue;
+            }
+            mine.add("t." + c);
+            theirs.add("s." + c);
+        }
+        for (String c : columnsSql) cols.add("t." + c);
+        String missing = "t." + keySql.get(0) + " IS NULL";
+        return "SELECT " + String.join(", ", cols) + ", " + missing + " FROM " + stage + " s LEFT JOIN " + names.target()
+                + " t ON " + String.join(" AND ", on) + " WHERE " + missing
+                + (mine.isEmpty() ? "" : " OR (" + String.join(", ", mine) + ") IS DISTINCT FROM (" + String.join(", ", theirs) + ")");
     }
 
     /** null when the batch's COPY text can be sent as it is (each key once); else its rows, each key once. */

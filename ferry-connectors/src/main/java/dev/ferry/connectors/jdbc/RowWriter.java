@@ -4,6 +4,7 @@ import dev.ferry.spi.Batch;
 import dev.ferry.spi.ColumnType;
 import dev.ferry.spi.Schema;
 import dev.ferry.spi.WriteMode;
+import dev.ferry.spi.WritePreview;
 import dev.ferry.spi.WriteResult;
 import dev.ferry.spi.WriteSpec;
 
@@ -137,26 +138,19 @@ final class RowWriter extends JdbcWriter {
             direct = false; // something refused: compare and upsert from here on, which names the bad rows
         }
         upsertedBatches++;
-        Map<String, Object[]> existing = existing(rows);
-        List<Object[]> toWrite = new ArrayList<>();
-        long inserted = 0, updated = 0;
-        for (Object[] row : rows) {
-            Object[] old = existing.get(keyString(row, keyIndexes));
-            if (old == null) {
-                inserted++;
-                toWrite.add(row);
-            } else if (!sameRow(old, row)) {
-                updated++;
-                toWrite.add(row);
-            }
-        }
+        WritePreview p = compare(rows, existing(rows), keyIndexes, batch.size());
+        List<Object[]> toWrite = new ArrayList<>(p.changes().size());
+        for (var change : p.changes()) toWrite.add(change.row());
         insert(toWrite, true);
-        return new WriteResult(inserted, updated, batch.size() - inserted - updated);
+        return p.counts();
     }
 
-    private boolean sameRow(Object[] a, Object[] b) {
-        for (int i = 0; i < a.length; i++) if (!Values.same(a[i], b[i])) return false;
-        return true;
+    @Override
+    protected WritePreview previewBatch(Batch batch) throws SQLException {
+        List<Object[]> all = batch.rows() instanceof CopyTextRows ? new ArrayList<>(batch.rows()) : batch.rows();
+        boolean unique = batch.rows() instanceof CopyTextRows ct && ct.uniqueKeys();
+        List<Object[]> rows = unique ? all : lastPerKey(all);
+        return compare(rows, existing(rows), keyIndexes, batch.size());
     }
 
     /** The destination's current rows for the batch's keys, by key string. */

@@ -34,7 +34,9 @@ import java.util.regex.Pattern;
 public final class SyncFileLoader {
     public static final String DEFAULT_STATE = "jdbc:h2:file:./.ferry/state";
     private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-    private static final Set<String> TOP_KEYS = Set.of("name", "source", "destination", "batch", "retry", "state", "transform", "derive");
+    private static final Set<String> TOP_KEYS = Set.of("name", "source", "destination", "batch", "retry", "state", "transform", "derive",
+            "direction", "a", "b", "conflicts", "deletions", "exclude");
+    private static final Set<String> BIDI_ONLY = Set.of("a", "b", "conflicts", "deletions", "exclude");
     private static final Set<String> BATCH_KEYS = Set.of("size", "readAhead");
     private static final Set<String> RETRY_KEYS = Set.of("initialDelay", "multiplier", "maxAttempts", "jitter", "maxDelay");
     private static final Set<String> SOURCE_COMMON = Set.of("type", "key", "cursor");
@@ -117,6 +119,14 @@ public final class SyncFileLoader {
         if (!name.matches("[A-Za-z0-9_.-]+")) {
             problems.add("name: '" + name + "' may hold only letters, digits, '_', '-' and '.'; rename the sync");
         }
+        String direction = str(root.get("direction")).map(d -> d.trim().toLowerCase(Locale.ROOT).replace('-', '_')).orElse("one_way");
+        if (direction.equals("bidirectional")) return buildBidirectional(root, name, origin, problems);
+        if (!direction.equals("one_way")) {
+            problems.add("direction: '" + root.get("direction") + "' is not a direction; use one-way (default) or bidirectional");
+        }
+        for (String k : BIDI_ONLY) {
+            if (root.containsKey(k)) problems.add(k + ": only used with direction: bidirectional; add that, or remove " + k + ":");
+        }
         Map<String, Object> src = section(root, "source", problems);
         Map<String, Object> dst = section(root, "destination", problems);
 
@@ -194,6 +204,34 @@ public final class SyncFileLoader {
         SyncJob job = new SyncJob(name, srcType, srcCfg, dstType, dstCfg, table, key, cursor, mode, batchSize, readAhead,
                 new RetrySettings(initial, multiplier, attempts, jitter, maxDelay), false, Optional.ofNullable(origin), transform);
         return new SyncFile(job, state);
+    }
+
+    /** direction: bidirectional: sides a: and b: instead of source: and destination:. */
+    private SyncFile buildBidirectional(Map<String, Object> root, String name, String origin, List<String> problems) {
+        Map<String, Object> batch = optionalSection(root, "batch", problems);
+        unknownKeys(batch, BATCH_KEYS, "batch", problems);
+        int batchSize = intValue(batch.get("size"), 10_000, "batch.size", 1, 1_000_000, problems);
+        int readAhead = intValue(batch.get("readAhead"), 2, "batch.readAhead", 1, 64, problems);
+        Map<String, Object> retry = optionalSection(root, "retry", problems);
+        unknownKeys(retry, RETRY_KEYS, "retry", problems);
+        RetrySettings d = RetrySettings.DEFAULT;
+        RetrySettings retrySettings = new RetrySettings(duration(retry.get("initialDelay"), d.initialDelay(), "retry.initialDelay", problems),
+                doubleValue(retry.get("multiplier"), d.multiplier(), "retry.multiplier", 1, 100, problems),
+                intValue(retry.get("maxAttempts"), d.maxAttempts(), "retry.maxAttempts", 1, 100, problems),
+                doubleValue(retry.get("jitter"), d.jitter(), "retry.jitter", 0, 0.99, problems),
+                duration(retry.get("maxDelay"), d.maxDelay(), "retry.maxDelay", problems));
+        String state = str(root.get("state")).filter(s -> !s.isBlank()).orElse(DEFAULT_STATE);
+        if (!state.startsWith("jdbc:")) {
+            problems.add("state: '" + state + "' is not a JDBC URL; use e.g. jdbc:h2:file:./.ferry/state or jdbc:postgresql://host/db");
+        }
+        Optional<dev.ferry.core.bidi.BidiJob> bidi = dev.ferry.core.bidi.BidiConfig.parse(root, connectors, name, batchSize, readAhead,
+                retrySettings, origin, problems);
+        if (!problems.isEmpty() || bidi.isEmpty()) throw new ConfigException(problems.isEmpty() ? List.of("a:, b:: invalid") : problems);
+        dev.ferry.core.bidi.BidiJob j = bidi.get();
+        // the one-way view (a → b) only carries the name, batch, retry and origin to callers that do not look at bidi()
+        SyncJob view = new SyncJob(name, j.a().type(), j.a().source(), j.b().type(), j.b().destination(), j.b().table(), j.a().key(),
+                Optional.empty(), WriteMode.UPSERT, batchSize, readAhead, retrySettings, false, Optional.ofNullable(origin));
+        return new SyncFile(view, state, bidi);
     }
 
     private static String defaultName(String origin) {

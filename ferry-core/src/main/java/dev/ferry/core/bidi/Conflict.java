@@ -1,0 +1,40 @@
+package dev.ferry.core.bidi;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A field both sides changed to different values since the base.
+ *
+ * @param id         store id (0 before it is stored)
+ * @param strategy   the strategy that applied
+ * @param status     pending (waits for a person), resolved (a person decided; written at the next run), applied
+ *                   (written to both sides: by a rule in the run that found it, or a person's decision since)
+ * @param resolution the value both sides got (or get at the next run); empty while pending, or when it is NULL
+ * @param resolvedBy "rule:a_wins", … or "user:NAME"
+ */
+public record Conflict(long id, String syncName, String runId, String key, String field, Optional<String> base,
+                       Optional<String> aValue, Optional<String> bValue, String strategy, Status status,
+                       Optional<String> resolution, Optional<String> resolvedBy, Instant detectedAt, Optional<Instant> resolvedAt) {
+    public enum Status {
+        PENDING, RESOLVED, APPLIED;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public Conflict {
+        base = base == null ? Optional.empty() : base;
+        aValue = aValue == null ? Optional.empty() : aValue;
+        bValue = bValue == null ? Optional.empty() : bValue;
+        resolution = resolution == null ? Optional.empty() : resolution;
+        resolvedBy = resolvedBy == null ? Optional.empty() : resolvedBy;
+        resolvedAt = resolvedAt == null ? Optional.empty() : resolvedAt;
+    }
+
+    /** Resolved by a person, not yet written to the sides. */
+    public boolean awaitingApply() {
+        return status == Status.RESOLVED;
+    }
+}

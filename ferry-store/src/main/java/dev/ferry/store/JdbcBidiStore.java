@@ -1,0 +1,314 @@
+package dev.ferry.store;
+
+import dev.ferry.core.bidi.BaseRow;
+import dev.ferry.core.bidi.BidiStore;
+import dev.ferry.core.bidi.Conflict;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@link BidiStore} over the state store's database (tables of migration V4), in its transactions. */
+final class JdbcBidiStore implements BidiStore {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
+    private static final int CHUNK = 500;
+    private static final String CONFLICT_COLUMNS = "id, sync_name, run_id, record_key, field, base_value, a_value, b_value, strategy, "
+            + "status, resolution, resolved_by, detected_at, resolved_at";
+
+    private final JdbcStateStore store;
+    private final Dialect dialect;
+
+    JdbcBidiStore(JdbcStateStore store, Dialect dialect) {
+        this.store = store;
+        this.dialect = dialect;
+    }
+
+    @Override
+    public Map<String, BaseRow> base(String syncName, Collection<String> keys) {
+        if (keys.isEmpty()) return Map.of();
+        List<String> all = new ArrayList<>(keys);
+        return store.inTransaction("read the base of sync " + syncName, c -> {
+            Map<String, BaseRow> out = new HashMap<>(all.size() * 2);
+            for (int from = 0; from < all.size(); from += CHUNK) {
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+                // H2 evaluates "IN (…)" and "= ANY(…)" row by row over the sync's whole base; a join from a table of
+                // the keys looks each one up in the primary key. PostgreSQL and MariaDB use the key for an IN list.
+                String sql = switch (dialect) {
+                    case H2 -> "SELECT b.record_key, b.field_values FROM TABLE(k VARCHAR(512) = ?) t JOIN ferry_bidi_base b"
+                            + " ON b.sync_name = ? AND b.record_key = t.k";
+                    case POSTGRESQL -> "SELECT record_key, field_values FROM ferry_bidi_base WHERE record_key = ANY(?) AND sync_name = ?";
+                    case MARIADB -> "SELECT record_key, field_values FROM ferry_bidi_base WHERE sync_name = ? AND record_key IN ("
+                            + "?, ".repeat(chunk.size() - 1) + "?)";
+                };
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    if (dialect == Dialect.MARIADB) {
+                        ps.setString(1, syncName);
+                        for (int i = 0; i < chunk.size(); i++) ps.setString(i + 2, chunk.get(i));
+                    } else {
+                        ps.setArray(1, c.createArrayOf("VARCHAR", chunk.toArray()));
+                        ps.setString(2, syncName);
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) out.put(rs.getString(1), new BaseRow(rs.getString(1), JSON.readValue(rs.getString(2), STRINGS)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<String> baseKeys(String syncName) {
+        return store.inTransaction("list the base of sync " + syncName, c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT record_key FROM ferry_bidi_base WHERE sync_name = ?")) {
+                ps.setString(1, syncName);
+                ps.setFetchSize(10_000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public long baseSize(String syncName) {
+        return store.inTransaction("count the base of sync " + syncName, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM ferry_bidi_base WHERE sync_name = ?")) {
+                ps.setString(1, syncName);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    private String upsertBaseSql() {
+        return switch (dialect) {
+            case H2 -> "MERGE INTO ferry_bidi_base (sync_name, record_key, field_values) KEY (sync_name, record_key) VALUES (?, ?, ?)";
+            case POSTGRESQL -> "INSERT INTO ferry_bidi_base (sync_name, record_key, field_values) VALUES (?, ?, ?) "
+                    + "ON CONFLICT (sync_name, record_key) DO UPDATE SET field_values = EXCLUDED.field_values";
+            case MARIADB -> "INSERT INTO ferry_bidi_base (sync_name, record_key, field_values) VALUES (?, ?, ?) "
+                    + "ON DUPLICATE KEY UPDATE field_values = VALUES(field_values)";
+        };
+    }
+
+    @Override
+    public void commit(String syncName, List<BaseRow> upserts, List<String> deletes, List<Conflict> conflicts) {
+        if (upserts.isEmpty() && deletes.isEmpty() && conflicts.isEmpty()) return;
+        store.inTransaction("commit the base of sync " + syncName, c -> {
+            if (!upserts.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(upsertBaseSql())) {
+                    int n = 0;
+                    for (BaseRow r : upserts) {
+                        ps.setString(1, syncName);
+                        ps.setString(2, r.key());
+                        ps.setString(3, JSON.writeValueAsString(r.values()));
+                        ps.addBatch();
+                        if (++n % 1000 == 0) ps.executeBatch();
+                    }
+                    if (n % 1000 != 0) ps.executeBatch();
+                }
+            }
+            if (!deletes.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM ferry_bidi_base WHERE sync_name = ? AND record_key = ?")) {
+                    for (String k : deletes) {
+                        ps.setString(1, syncName);
+                        ps.setString(2, k);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            for (Conflict x : conflicts) saveConflict(c, x);
+            return null;
+        });
+    }
+
+    private void saveConflict(Connection c, Conflict x) throws SQLException {
+        long id = x.id();
+        if (id == 0 && x.status() == Conflict.Status.PENDING) {
+            // a re-run after a crash finds the same conflict again: one open record per key and field
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM ferry_bidi_conflicts WHERE sync_name = ? AND status = 'pending'"
+                    + " AND record_key = ? AND field = ?")) {
+                ps.setString(1, x.syncName());
+                ps.setString(2, x.key());
+                ps.setString(3, x.field());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) id = rs.getLong(1);
+                }
+            }
+        }
+        if (id == 0 && x.status() == Conflict.Status.APPLIED) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + CONFLICT_COLUMNS + " FROM ferry_bidi_conflicts WHERE sync_name = ?"
+                    + " AND record_key = ? AND field = ? AND status = 'applied'")) {
+                ps.setString(1, x.syncName());
+                ps.setString(2, x.key());
+                ps.setString(3, x.field());
+                for (Conflict old : read(ps)) {
+                    if (old.base().equals(x.base()) && old.aValue().equals(x.aValue()) && old.bValue().equals(x.bValue())) return;
+                }
+            }
+        }
+        if (id == 0) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO ferry_bidi_conflicts (sync_name, run_id, record_key, field, "
+                    + "base_value, a_value, b_value, strategy, status, resolution, resolved_by, detected_at, resolved_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, x.syncName());
+                ps.setString(2, x.runId());
+                ps.setString(3, x.key());
+                ps.setString(4, x.field());
+                text(ps, 5, x.base());
+                text(ps, 6, x.aValue());
+                text(ps, 7, x.bValue());
+                ps.setString(8, x.strategy());
+                ps.setString(9, x.status().label());
+                text(ps, 10, x.resolution());
+                text(ps, 11, x.resolvedBy());
+                dialect.setInstant(ps, 12, x.detectedAt());
+                dialect.setInstant(ps, 13, x.resolvedAt().orElse(null));
+                ps.executeUpdate();
+            }
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE ferry_bidi_conflicts SET a_value = ?, b_value = ?, status = ?, "
+                + "resolution = ?, resolved_by = ?, resolved_at = ? WHERE id = ?")) {
+            text(ps, 1, x.aValue());
+            text(ps, 2, x.bValue());
+            ps.setString(3, x.status().label());
+            text(ps, 4, x.resolution());
+            text(ps, 5, x.resolvedBy());
+            dialect.setInstant(ps, 6, x.resolvedAt().orElse(null));
+            ps.setLong(7, id);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void text(PreparedStatement ps, int i, Optional<String> v) throws SQLException {
+        if (v.isPresent()) ps.setString(i, v.get());
+        else ps.setNull(i, Types.VARCHAR);
+    }
+
+    @Override
+    public Map<String, String> cursors(String syncName) {
+        return store.inTransaction("read the side cursors of sync " + syncName, c -> {
+            Map<String, String> out = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT side, high_water FROM ferry_bidi_cursors WHERE sync_name = ? ORDER BY side")) {
+                ps.setString(1, syncName);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void saveCursors(String syncName, Map<String, String> cursors) {
+        store.inTransaction("save the side cursors of sync " + syncName, c -> {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM ferry_bidi_cursors WHERE sync_name = ?");
+                 PreparedStatement ins = c.prepareStatement("INSERT INTO ferry_bidi_cursors (sync_name, side, high_water) VALUES (?, ?, ?)")) {
+                del.setString(1, syncName);
+                del.executeUpdate();
+                for (var e : cursors.entrySet()) {
+                    ins.setString(1, syncName);
+                    ins.setString(2, e.getKey());
+                    ins.setString(3, e.getValue());
+                    ins.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void resetCursors(String syncName) {
+        saveCursors(syncName, Map.of());
+    }
+
+    @Override
+    public List<Conflict> conflicts(Optional<String> syncName, Optional<Conflict.Status> status, int limit) {
+        return store.inTransaction("list conflicts", c -> {
+            StringBuilder sql = new StringBuilder("SELECT " + CONFLICT_COLUMNS + " FROM ferry_bidi_conflicts WHERE 1 = 1");
+            if (syncName.isPresent()) sql.append(" AND sync_name = ?");
+            if (status.isPresent()) sql.append(" AND status = ?");
+            sql.append(" ORDER BY id DESC");
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int i = 1;
+                if (syncName.isPresent()) ps.setString(i++, syncName.get());
+                if (status.isPresent()) ps.setString(i, status.get().label());
+                ps.setMaxRows(Math.max(0, limit == Integer.MAX_VALUE ? 0 : limit));
+                return read(ps);
+            }
+        });
+    }
+
+    @Override
+    public Optional<Conflict> conflict(long id) {
+        return store.inTransaction("find conflict " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + CONFLICT_COLUMNS + " FROM ferry_bidi_conflicts WHERE id = ?")) {
+                ps.setLong(1, id);
+                return read(ps).stream().findFirst();
+            }
+        });
+    }
+
+    private List<Conflict> read(PreparedStatement ps) throws SQLException {
+        List<Conflict> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Conflict(rs.getLong("id"), rs.getString("sync_name"), rs.getString("run_id"), rs.getString("record_key"),
+                        rs.getString("field"), Optional.ofNullable(rs.getString("base_value")), Optional.ofNullable(rs.getString("a_value")),
+                        Optional.ofNullable(rs.getString("b_value")), rs.getString("strategy"),
+                        Conflict.Status.valueOf(rs.getString("status").toUpperCase(java.util.Locale.ROOT)),
+                        Optional.ofNullable(rs.getString("resolution")), Optional.ofNullable(rs.getString("resolved_by")),
+                        dialect.getInstant(rs, "detected_at"), Optional.ofNullable(dialect.getInstant(rs, "resolved_at"))));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void resolve(long id, Optional<String> value, String resolvedBy, Instant at) {
+        int n = store.inTransaction("resolve conflict " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE ferry_bidi_conflicts SET status = 'resolved', resolution = ?, "
+                    + "resolved_by = ?, resolved_at = ? WHERE id = ? AND status = 'pending'")) {
+                text(ps, 1, value);
+                ps.setString(2, resolvedBy);
+                dialect.setInstant(ps, 3, at);
+                ps.setLong(4, id);
+                return ps.executeUpdate();
+            }
+        });
+        if (n == 0) throw new dev.ferry.spi.SyncException("conflict " + id + " is not waiting for a decision; list them with: ferry conflicts list");
+    }
+
+    @Override
+    public void dropSync(String syncName) {
+        store.inTransaction("drop the bidirectional state of sync " + syncName, c -> {
+            for (String t : List.of("ferry_bidi_base", "ferry_bidi_cursors", "ferry_bidi_conflicts")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t + " WHERE sync_name = ?")) {
+                    ps.setString(1, syncName);
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+}
