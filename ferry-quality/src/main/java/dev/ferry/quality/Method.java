@@ -16,7 +16,11 @@ import java.util.Optional;
  * methods compare codes (computed once per record by {@link #encode}) and score 1 or 0.
  */
 public enum Method {
-    EXACT, JARO_WINKLER, LEVENSHTEIN, DOUBLE_METAPHONE, SOUNDEX, BEIDER_MORSE;
+    EXACT, JARO_WINKLER, LEVENSHTEIN, DOUBLE_METAPHONE, SOUNDEX, BEIDER_MORSE,
+    /** One value starts with the other, of at least 3 characters (kim ~ kimberly, chris ~ christopher). */
+    PREFIX,
+    /** One value is a single letter, the other's initial (j ~ james); or both are equal. */
+    INITIAL;
 
     private static final JaroWinklerSimilarity JW = new JaroWinklerSimilarity();
     private static final LevenshteinDistance LEV = LevenshteinDistance.getDefaultInstance();
@@ -74,6 +78,13 @@ public enum Method {
                 yield 1.0 - (double) LEV.apply(a, b) / max;
             }
             case DOUBLE_METAPHONE, SOUNDEX, BEIDER_MORSE -> codesOverlap(a, b) ? 1.0 : 0.0;
+            case PREFIX -> {
+                String shorter = a.length() <= b.length() ? a : b;
+                String longer = shorter == a ? b : a;
+                yield shorter.length() >= 3 && longer.startsWith(shorter) ? 1.0 : 0.0;
+            }
+            case INITIAL -> a.equals(b) || (a.length() == 1 && b.charAt(0) == a.charAt(0))
+                    || (b.length() == 1 && a.charAt(0) == b.charAt(0)) ? 1.0 : 0.0;
         };
     }
 

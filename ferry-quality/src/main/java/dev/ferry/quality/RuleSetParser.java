@@ -156,7 +156,7 @@ public final class RuleSetParser {
         }
         double threshold = 1.0;
         if (map.get("threshold") != null) {
-            if (method == Method.EXACT || method.phonetic()) {
+            if (method != Method.JARO_WINKLER && method != Method.LEVENSHTEIN) {
                 problems.add(p + ".threshold: only jaro_winkler and levenshtein take a threshold; remove it or change match:");
             }
             try {

@@ -66,9 +66,23 @@ class ContactRulesTest {
     }
 
     @Test
-    void sameEmployerAndName() {
+    void sameEmployerAndNameIsNotEnough() {
+        // big employers have namesakes: a name and a company alone do not merge
         var other = contact("first_name", "Robert", "last_name", "Mueller", "city", "New York", "company", "ACME Incorporated");
-        assertThat(match(bob, other)).map(Match::rule).contains("name_address");
+        assertThat(match(bob, other)).isEmpty();
+    }
+
+    @Test
+    void nameAndBirthDate() {
+        var other = contact("first_name", "Rob", "last_name", "Muller", "birth_date", "1980-03-12", "city", "Boston");
+        assertThat(match(bob, other)).map(Match::rule).contains("name_birth_date");
+        assertThat(shareBlock(bob, other)).isTrue();
+    }
+
+    @Test
+    void initialWithSameEmail() {
+        var other = contact("first_name", "R.", "last_name", "Mueller", "email", "robmueller@gmail.com");
+        assertThat(match(bob, other)).map(Match::rule).contains("email");
     }
 
     @Test
@@ -128,7 +142,7 @@ class ContactRulesTest {
     void explainsEveryRule() {
         var other = contact("first_name", "Bob", "last_name", "Mueller", "email", "rob.mueller@gmail.com");
         assertThat(rules.explain(rules.prepare(bob), rules.prepare(other)))
-                .containsExactly("email: match 1.000", "phone_name: no", "phone_swapped_names: no", "name_address: no");
+                .containsExactly("email: match 1.000", "phone_name: no", "phone_swapped_names: no", "name_address: no", "name_birth_date: no");
     }
 
     @Test
@@ -142,7 +156,7 @@ class ContactRulesTest {
         assertThatThrownBy(() -> RuleSetParser.compile(Normalizers.defaults(), bad.get("rules"), bad.get("blocking"), "dedup"))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
-                        "dedup.rules[0].match: 'sounds_like' is not a matcher; use one of [beider_morse, double_metaphone, exact, jaro_winkler, levenshtein, soundex]",
+                        "dedup.rules[0].match: 'sounds_like' is not a matcher; use one of [beider_morse, double_metaphone, exact, initial, jaro_winkler, levenshtein, prefix, soundex]",
                         "dedup.rules[1].name: required; name the rule (lineage records it), e.g. name: email",
                         "dedup.rules[1].threshold: required for jaro_winkler; give the lowest similarity that matches, e.g. 0.9",
                         "dedup.rules[2].all[0].threshold: only jaro_winkler and levenshtein take a threshold; remove it or change match:",

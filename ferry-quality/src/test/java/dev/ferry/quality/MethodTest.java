@@ -54,6 +54,17 @@ class MethodTest {
     }
 
     @Test
+    void prefixAndInitial() {
+        assertThat(score(Method.PREFIX, "kim", "kimberly")).isEqualTo(1.0);
+        assertThat(score(Method.PREFIX, "jo", "joan")).as("two letters are too few").isZero();
+        assertThat(score(Method.PREFIX, "kim", "karen")).isZero();
+        assertThat(score(Method.INITIAL, "j", "james")).isEqualTo(1.0);
+        assertThat(score(Method.INITIAL, "james", "j")).isEqualTo(1.0);
+        assertThat(score(Method.INITIAL, "james", "john")).isZero();
+        assertThat(score(Method.INITIAL, "p", "james")).isZero();
+    }
+
+    @Test
     void parseNames() {
         assertThat(Method.parse("jaro-winkler")).contains(Method.JARO_WINKLER);
         assertThat(Method.parse("double_metaphone")).contains(Method.DOUBLE_METAPHONE);
