@@ -24,6 +24,7 @@ public final class RunViews {
         counters.put("unchanged", c.unchanged());
         counters.put("skipped", c.skipped());
         counters.put("failed", c.failed());
+        counters.put("merged", c.merged());
         m.put("counters", counters);
         m.put("startedAt", r.startedAt().toString());
         m.put("finishedAt", r.finishedAt().map(Object::toString).orElse(null));

@@ -66,21 +66,29 @@ public final class RuleSet {
         return new Prepared(values);
     }
 
-    /** The first rule that matches a and b; a rule that passes on missing values alone does not count. */
+    /**
+     * The first rule that matches a and b, tried both ways round (a cross-field condition such as first name
+     * against last name reads a's field and b's other field), so the answer never depends on which record came
+     * first. A rule that passes on missing values alone does not count.
+     */
     public Optional<Match> match(Prepared a, Prepared b) {
         for (Rule.Named r : rules) {
-            double s = r.rule().score(a, b);
-            if (s != Rule.NO && s != Rule.NEUTRAL) return Optional.of(new Match(r.name(), s));
+            double s = Math.max(evidence(r.rule().score(a, b)), evidence(r.rule().score(b, a)));
+            if (s >= 0) return Optional.of(new Match(r.name(), s));
         }
         return Optional.empty();
+    }
+
+    private static double evidence(double score) {
+        return score == Rule.NEUTRAL ? Rule.NO : score;
     }
 
     /** Every rule's verdict, for explaining a decision. */
     public List<String> explain(Prepared a, Prepared b) {
         List<String> out = new ArrayList<>();
         for (Rule.Named r : rules) {
-            double s = r.rule().score(a, b);
-            out.add(r.name() + ": " + (s == Rule.NO ? "no" : s == Rule.NEUTRAL ? "no evidence" : String.format("match %.3f", s)));
+            double s = Math.max(evidence(r.rule().score(a, b)), evidence(r.rule().score(b, a)));
+            out.add(r.name() + ": " + (s < 0 ? "no" : String.format(java.util.Locale.ROOT, "match %.3f", s)));
         }
         return out;
     }

@@ -27,7 +27,7 @@ import java.util.TreeSet;
  *   roleMailboxes: [frontdesk]
  * </pre>
  */
-public record DedupSettings(RuleSet rules, Strategy strategy, Optional<String> system) {
+public record DedupSettings(RuleSet rules, Strategy strategy, Optional<String> system, boolean preset) {
     public static final Set<String> KEYS = Set.of("preset", "rules", "blocking", "strategy", "system", "region", "nicknames",
             "roleMailboxes");
 
@@ -96,7 +96,7 @@ public record DedupSettings(RuleSet rules, Strategy strategy, Optional<String> s
         }
         Optional<String> system = Optional.ofNullable(map.get("system")).map(String::valueOf).filter(s -> !s.isBlank());
         if (problems.size() > before || rules == null) return Optional.empty();
-        return Optional.of(new DedupSettings(rules, strategy, system));
+        return Optional.of(new DedupSettings(rules, strategy, system, preset != null && map.get("rules") == null));
     }
 
     /** Parses or throws a {@link ConfigException} with every problem. */

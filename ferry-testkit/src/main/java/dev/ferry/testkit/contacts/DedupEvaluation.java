@@ -45,7 +45,20 @@ public final class DedupEvaluation {
         }
     }
 
+    /** The cluster (a representative record index) of every record: what the masters must be. */
+    public static int[] clusters(RuleSet rules, List<GeneratedContact> records) {
+        int[][] out = new int[1][];
+        evaluate(rules, records, "", 0, 0, parent -> out[0] = parent);
+        return out[0];
+    }
+
     public static Result evaluate(RuleSet rules, List<GeneratedContact> records, String mix, long seed, int examples) {
+        return evaluate(rules, records, mix, seed, examples, p -> {
+        });
+    }
+
+    private static Result evaluate(RuleSet rules, List<GeneratedContact> records, String mix, long seed, int examples,
+                                   java.util.function.Consumer<int[]> clustersOut) {
         long t0 = System.nanoTime();
         int n = records.size();
         Prepared[] prepared = new Prepared[n];
@@ -81,6 +94,7 @@ public final class DedupEvaluation {
                     Optional<Match> m = rules.match(prepared[i], prepared[j]);
                     if (m.isPresent()) {
                         byRule.merge(m.get().rule(), 1L, Long::sum);
+                        if (records.get(i).entity() != records.get(j).entity()) byRule.merge("wrong:" + m.get().rule(), 1L, Long::sum);
                         if (falsePositives.size() < examples && records.get(i).entity() != records.get(j).entity()) {
                             falsePositives.add("FP " + m.get() + "\n   " + records.get(i) + "\n   " + records.get(j));
                         }
@@ -90,6 +104,9 @@ public final class DedupEvaluation {
             }
             start = end;
         }
+        int[] rep = new int[n];
+        for (int i = 0; i < n; i++) rep[i] = find(parent, i);
+        clustersOut.accept(rep);
         Map<Long, Integer> clusters = new HashMap<>();
         Map<Long, Integer> entities = new HashMap<>();
         Map<Long, Integer> both = new HashMap<>();
