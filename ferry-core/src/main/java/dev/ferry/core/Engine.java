@@ -215,7 +215,8 @@ public final class Engine {
             if (c.total() < 0 || c.total() < c.processed()) run.counters(c.withTotal(c.processed()));
             c = run.counters();
             String summary = String.format("%d rows: %d inserted, %d updated, %d unchanged, %d skipped, %d failed",
-                    c.processed(), c.inserted(), c.updated(), c.unchanged(), c.skipped(), c.failed());
+                    c.processed(), c.inserted(), c.updated(), c.unchanged(), c.skipped(), c.failed())
+                    + (c.merged() > 0 ? ", " + c.merged() + " merged" : "");
             if (c.failed() > 0) {
                 run.finish(RunStatus.PARTIAL, summary + "; see dead letters: ferry replay " + run.runId(), null);
             } else {
@@ -336,7 +337,7 @@ public final class Engine {
                 if (!dryRun) store.startDigests(job.name(), carried);
                 Counters c = run.counters();
                 run.counters(new Counters(c.total(), c.processed() + unchangedRows, c.inserted(), c.updated(),
-                        c.unchanged() + unchangedRows, c.skipped(), c.failed()));
+                        c.unchanged() + unchangedRows, c.skipped(), c.failed(), c.merged()));
                 run.stats.put("rangesCompared", current.size());
                 run.stats.put("rangesChanged", current.size() - carried.size());
                 log.info("run={} {} of {} key ranges changed; {} rows skipped unread", run.runId(),
@@ -425,7 +426,8 @@ public final class Engine {
                 int failed = letters.size();
                 Counters c = run.counters();
                 run.counters(new Counters(c.total(), c.processed() + batch.size() + batch.rejected().size(), c.inserted() + r.inserted(),
-                        c.updated() + r.updated(), c.unchanged() + r.unchanged(), c.skipped() + skipped, c.failed() + failed));
+                        c.updated() + r.updated(), c.unchanged() + r.unchanged(), c.skipped() + skipped, c.failed() + failed,
+                        c.merged() + r.merged()));
                 seq++;
                 Optional<DigestEntry> digest = Optional.empty();
                 if (digests.recording() && digests.complete()) {
@@ -563,7 +565,7 @@ public final class Engine {
             store.resolveDeadLetters(landed);
             Counters c = original.counters();
             Counters after = new Counters(c.total(), c.processed(), c.inserted() + r.inserted(), c.updated() + r.updated(),
-                    c.unchanged() + r.unchanged(), c.skipped(), Math.max(0, c.failed() - landed.size()));
+                    c.unchanged() + r.unchanged(), c.skipped(), Math.max(0, c.failed() - landed.size()), c.merged() + r.merged());
             RunStatus status = after.failed() == 0 && original.status() == RunStatus.PARTIAL ? RunStatus.SUCCEEDED : original.status();
             String msg = "replayed " + letters.size() + " dead letters: " + landed.size() + " landed, " + bad.size() + " still failing";
             RunInfo updated = new RunInfo(original.runId(), original.syncName(), original.destination(), status, original.phase(),

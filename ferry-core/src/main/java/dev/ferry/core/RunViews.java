@@ -24,6 +24,7 @@ public final class RunViews {
         counters.put("unchanged", c.unchanged());
         counters.put("skipped", c.skipped());
         counters.put("failed", c.failed());
+        counters.put("merged", c.merged());
         if ("bidirectional".equals(r.options().get("direction"))) {
             // a bidirectional run's own counters (inserted/updated above count rows written to either side)
             for (String k : dev.ferry.core.bidi.BidiEngine.COUNTERS) counters.put(k, r.stats().getOrDefault(k, 0L));

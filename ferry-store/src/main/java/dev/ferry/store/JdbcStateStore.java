@@ -63,7 +63,7 @@ public final class JdbcStateStore implements StateStore {
     private static final TypeReference<LinkedHashMap<String, String>> STRING_MAP = new TypeReference<>() {
     };
     private static final String RUN_COLUMNS = "run_id, sync_name, destination, status, phase, total, processed, inserted, "
-            + "updated, unchanged, skipped, failed, started_at, finished_at, message, error, resumed_from, options_json, stats_json";
+            + "updated, unchanged, skipped, failed, merged, started_at, finished_at, message, error, resumed_from, options_json, stats_json";
 
     private final String url;
     private final String displayUrl;
@@ -134,7 +134,7 @@ public final class JdbcStateStore implements StateStore {
     }
 
     /** The newest migration under db/ferry/*: a store at this version needs no Flyway run (saves ~1 s of start-up). */
-    static final int SCHEMA_VERSION = 4;
+    static final int SCHEMA_VERSION = 5;
 
     private boolean schemaIsCurrent() {
         // Flyway's history table and columns are quoted lower-case names
@@ -170,6 +170,8 @@ public final class JdbcStateStore implements StateStore {
                 // a shared database may already hold other tables: baseline below V1 so V1 still runs
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
+                // V3, V4 and V5 were written on parallel branches: a store that has V5 still takes V3 and V4
+                .outOfOrder(true)
                 .failOnMissingLocations(true);
         StoreUrl.postgresSchema(url).ifPresent(schema -> config.schemas(schema).createSchemas(true));
         config.load().migrate();
@@ -327,7 +329,7 @@ public final class JdbcStateStore implements StateStore {
             fence(c, lease);
             Counters n = cp.counters();
             Object[] values = {cp.runId(), cp.position().orElse(null), cp.cursorFrom().orElse(null), cp.cursorTo().orElse(null),
-                    cp.nextSeq(), n.total(), n.processed(), n.inserted(), n.updated(), n.unchanged(), n.skipped(), n.failed()};
+                    cp.nextSeq(), n.total(), n.processed(), n.inserted(), n.updated(), n.unchanged(), n.skipped(), n.failed(), n.merged()};
             upsertCheckpoint(c, syncName, values, false, null);
             if (cp.digest().isPresent()) insertDigests(c, syncName, 1, List.of(cp.digest().get()));
             return null;
@@ -416,26 +418,26 @@ public final class JdbcStateStore implements StateStore {
     private void completePassInternal(Lease lease, String syncName, Optional<String> highWaterMark) {
         inTransaction("complete the pass of sync " + syncName, c -> {
             fence(c, lease);
-            upsertCheckpoint(c, syncName, new Object[12], true, highWaterMark.orElse(null));
+            upsertCheckpoint(c, syncName, new Object[13], true, highWaterMark.orElse(null));
             return null;
         });
     }
 
     private static final String CHECKPOINT_SET = "checkpoint_run_id = ?, source_position = ?, cursor_from = ?, cursor_to = ?, "
-            + "next_seq = ?, total = ?, processed = ?, inserted = ?, updated = ?, unchanged = ?, skipped = ?, failed = ?";
+            + "next_seq = ?, total = ?, processed = ?, inserted = ?, updated = ?, unchanged = ?, skipped = ?, failed = ?, merged = ?";
 
-    /** Writes the 12 checkpoint columns, and the high-water mark too when {@code withMark}. */
+    /** Writes the 13 checkpoint columns, and the high-water mark too when {@code withMark}. */
     private void upsertCheckpoint(Connection c, String syncName, Object[] values, boolean withMark, String mark) throws SQLException {
         String set = CHECKPOINT_SET + (withMark ? ", high_water_mark = ?" : "") + ", saved_at = " + dialect.now;
         upsert(c,
                 "UPDATE ferry_checkpoints SET " + set + " WHERE sync_name = ?",
                 "INSERT INTO ferry_checkpoints (checkpoint_run_id, source_position, cursor_from, cursor_to, next_seq, total, "
-                        + "processed, inserted, updated, unchanged, skipped, failed, high_water_mark, saved_at, sync_name) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + dialect.now + ", ?)",
+                        + "processed, inserted, updated, unchanged, skipped, failed, merged, high_water_mark, saved_at, sync_name) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + dialect.now + ", ?)",
                 (ps, insert) -> {
                     int i = 1;
                     for (Object v : values) {
-                        setNullable(ps, i, v, i <= 4 ? Types.VARCHAR : Types.BIGINT); // 4 texts, then 8 numbers
+                        setNullable(ps, i, v, i <= 4 ? Types.VARCHAR : Types.BIGINT); // 4 texts, then 9 numbers
                         i++;
                     }
                     if (withMark || insert) ps.setString(i++, mark);
@@ -464,12 +466,12 @@ public final class JdbcStateStore implements StateStore {
         inTransaction("save run " + run.runId(), c -> {
             upsert(c,
                     "UPDATE ferry_runs SET sync_name = ?, destination = ?, status = ?, phase = ?, total = ?, processed = ?, "
-                            + "inserted = ?, updated = ?, unchanged = ?, skipped = ?, failed = ?, started_at = ?, finished_at = ?, "
+                            + "inserted = ?, updated = ?, unchanged = ?, skipped = ?, failed = ?, merged = ?, started_at = ?, finished_at = ?, "
                             + "message = ?, error = ?, resumed_from = ?, options_json = ?, stats_json = ?, saved_at = " + dialect.now
                             + " WHERE run_id = ?",
                     "INSERT INTO ferry_runs (sync_name, destination, status, phase, total, processed, inserted, updated, "
-                            + "unchanged, skipped, failed, started_at, finished_at, message, error, resumed_from, options_json, "
-                            + "stats_json, saved_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                            + "unchanged, skipped, failed, merged, started_at, finished_at, message, error, resumed_from, options_json, "
+                            + "stats_json, saved_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                             + dialect.now + ", ?)",
                     (ps, insert) -> {
                         Counters n = run.counters();
@@ -477,16 +479,17 @@ public final class JdbcStateStore implements StateStore {
                         ps.setString(2, run.destination());
                         ps.setString(3, run.status().name());
                         ps.setString(4, run.phase().name());
-                        long[] counts = {n.total(), n.processed(), n.inserted(), n.updated(), n.unchanged(), n.skipped(), n.failed()};
+                        long[] counts = {n.total(), n.processed(), n.inserted(), n.updated(), n.unchanged(), n.skipped(), n.failed(),
+                                n.merged()};
                         for (int k = 0; k < counts.length; k++) ps.setLong(5 + k, counts[k]);
-                        dialect.setInstant(ps, 12, run.startedAt());
-                        dialect.setInstant(ps, 13, run.finishedAt().orElse(null));
-                        ps.setString(14, run.message().orElse(null));
-                        ps.setString(15, run.error().orElse(null));
-                        ps.setString(16, run.resumedFrom().orElse(null));
-                        ps.setString(17, options);
-                        ps.setString(18, stats);
-                        ps.setString(19, run.runId());
+                        dialect.setInstant(ps, 13, run.startedAt());
+                        dialect.setInstant(ps, 14, run.finishedAt().orElse(null));
+                        ps.setString(15, run.message().orElse(null));
+                        ps.setString(16, run.error().orElse(null));
+                        ps.setString(17, run.resumedFrom().orElse(null));
+                        ps.setString(18, options);
+                        ps.setString(19, stats);
+                        ps.setString(20, run.runId());
                     });
             return null;
         });
@@ -535,7 +538,7 @@ public final class JdbcStateStore implements StateStore {
 
     private static Counters counters(ResultSet rs) throws SQLException {
         return new Counters(rs.getLong("total"), rs.getLong("processed"), rs.getLong("inserted"), rs.getLong("updated"),
-                rs.getLong("unchanged"), rs.getLong("skipped"), rs.getLong("failed"));
+                rs.getLong("unchanged"), rs.getLong("skipped"), rs.getLong("failed"), rs.getLong("merged"));
     }
 
     // ------------------------------------------------------------------ dead letters

@@ -1,5 +1,7 @@
 package dev.ferry.connectors.jdbc;
 
+import dev.ferry.quality.dedup.DedupPlanner;
+import dev.ferry.quality.dedup.DedupSettings;
 import dev.ferry.spi.Column;
 import dev.ferry.spi.ConfigException;
 import dev.ferry.spi.Destination;
@@ -14,6 +16,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.time.Clock;
 
 /** A database to write into; {@link #open} prepares the table (schema, table, replace's new table) and picks a writer. */
 final class JdbcDestination implements Destination {
@@ -24,9 +28,15 @@ final class JdbcDestination implements Destination {
     private final String configTable;
     private final boolean createSchema;
     private final Connection connection;
+    private final Optional<DedupSettings> dedup;
 
     JdbcDestination(Jdbc.Settings settings, String table, boolean createSchema) {
+        this(settings, table, createSchema, Optional.empty());
+    }
+
+    JdbcDestination(Jdbc.Settings settings, String table, boolean createSchema, Optional<DedupSettings> dedup) {
         this.settings = settings;
+        this.dedup = dedup;
         this.configTable = table;
         this.createSchema = createSchema;
         this.connection = Jdbc.connect(settings); // fail fast on a bad URL or password
@@ -51,16 +61,19 @@ final class JdbcDestination implements Destination {
     public DestinationWriter open(Schema schema, WriteSpec spec) {
         Target t = target(schema, spec, spec.mode() == WriteMode.REPLACE);
         Names names = t.names();
+        if (dedup.isPresent()) checkDedup(schema, spec, t.key());
         try (Statement st = connection.createStatement()) {
             connection.setAutoCommit(true);
             if (names.schema() != null) ensureSchema(st, names.schema(), names.dialect());
             if (spec.mode() == WriteMode.REPLACE && spec.fresh()) st.execute("DROP TABLE IF EXISTS " + names.target());
             // APPEND inserts every row, so its table gets no key that would refuse a repeated one
             st.execute(createTableSql(names, schema, spec.mode() == WriteMode.APPEND ? List.of() : t.key()));
+            if (dedup.isPresent()) DedupWriter.createTables(st, names, names.dialect());
         } catch (SQLException e) {
             throw new SyncException("cannot prepare table " + names.display() + " in " + settings.safeUrl() + ": "
                     + Jdbc.firstLine(e.getMessage()), e);
         }
+        if (dedup.isPresent()) return new DedupWriter(settings, names, schema, t.key(), spec, dedup.get(), Clock.systemUTC());
         return names.dialect() == Dialect.POSTGRES
                 ? new PostgresWriter(settings, names, schema, t.key(), spec)
                 : new RowWriter(settings, names, schema, t.key(), spec);
@@ -117,6 +130,24 @@ final class JdbcDestination implements Destination {
             }
             return false;
         }
+    }
+
+    /** Dedup needs upsert, one key column (masters are keyed by it) and every field its rules read. */
+    private void checkDedup(Schema schema, WriteSpec spec, List<String> key) {
+        List<String> problems = new ArrayList<>();
+        if (spec.mode() != WriteMode.UPSERT) {
+            problems.add("destination.mode: dedup writes in upsert mode; remove mode: or set mode: upsert");
+        }
+        if (key.size() != 1) {
+            problems.add("source.key: dedup needs exactly one key column (masters are keyed by it); got " + key);
+        }
+        List<String> missing = DedupPlanner.missingFields(dedup.orElseThrow().rules(), schema.names());
+        // a preset's fields are optional (a missing one is empty everywhere); rules written by the user must fit
+        if (!missing.isEmpty() && !dedup.get().preset()) {
+            problems.add("dedup.rules: fields " + missing + " are not columns of the source (its columns are " + schema.names()
+                    + "); rename them in the rules or alias them in source.query");
+        }
+        if (!problems.isEmpty()) throw new ConfigException(problems);
     }
 
     private void ensureSchema(Statement st, String schemaName, Dialect dialect) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.ferry.connectors.jdbc;
 
+import dev.ferry.quality.dedup.DedupSettings;
 import dev.ferry.spi.ConfigException;
 import dev.ferry.spi.ConnectorConfig;
 import dev.ferry.spi.Destination;
@@ -8,6 +9,7 @@ import dev.ferry.spi.DestinationFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,6 +34,8 @@ public final class JdbcDestinationFactory implements DestinationFactory {
         config.string("createSchema").map(s -> s.toLowerCase(Locale.ROOT).trim())
                 .filter(s -> !s.equals("true") && !s.equals("false"))
                 .ifPresent(s -> problems.add(config.key("createSchema") + ": '" + s + "' is not true or false"));
+        // the sync file's top-level dedup: section travels in the destination's block (see SyncFileLoader)
+        DedupSettings.parse(config.values().get("dedup"), "dedup", problems);
     }
 
     @Override
@@ -43,6 +47,7 @@ public final class JdbcDestinationFactory implements DestinationFactory {
         Jdbc.Settings settings = new Jdbc.Settings(config.path(), url, config.string("user").orElse(null),
                 config.string("password").orElse(null), Dialect.fromUrl(url));
         boolean createSchema = config.string("createSchema").map(s -> Boolean.parseBoolean(s.trim())).orElse(true);
-        return new JdbcDestination(settings, config.string("table").orElseThrow(), createSchema);
+        Optional<DedupSettings> dedup = DedupSettings.parse(config.values().get("dedup"), "dedup", problems);
+        return new JdbcDestination(settings, config.string("table").orElseThrow(), createSchema, dedup);
     }
 }

@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
 public final class SyncFileLoader {
     public static final String DEFAULT_STATE = "jdbc:h2:file:./.ferry/state";
     private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-    private static final Set<String> TOP_KEYS = Set.of("name", "source", "destination", "batch", "retry", "state", "transform", "derive",
+    private static final Set<String> TOP_KEYS = Set.of("name", "source", "destination", "batch", "retry", "state", "transform", "derive", "dedup",
             "direction", "a", "b", "conflicts", "deletions", "exclude");
     private static final Set<String> BIDI_ONLY = Set.of("a", "b", "conflicts", "deletions", "exclude");
     private static final Set<String> BATCH_KEYS = Set.of("size", "readAhead");
@@ -136,6 +136,10 @@ public final class SyncFileLoader {
             src.put("path", baseDir.resolve(ps).normalize().toString());
         }
 
+        // dedup: is written by the destination (in its transaction): it travels in the destination's block,
+        // where the destination factory validates it (problems keep the "dedup." path)
+        if (root.get("dedup") != null) dst.put("dedup", root.get("dedup"));
+
         String srcType = str(src.get("type")).orElse("");
         String dstType = str(dst.get("type")).orElse("");
         ConnectorConfig srcCfg = new ConnectorConfig("source", src);
@@ -157,6 +161,9 @@ public final class SyncFileLoader {
             connectors.requireDestination(dstType).validate(dstCfg, problems);
         }
 
+        if (root.get("dedup") != null && !dstType.isBlank() && !Set.of("postgres", "mariadb", "mysql", "h2").contains(dstType)) {
+            problems.add("dedup: destination type '" + dstType + "' cannot deduplicate; use a postgres, mariadb or h2 destination, or remove dedup:");
+        }
         String table = str(dst.get("table")).orElse("");
         if (table.isBlank() && root.containsKey("destination") && problems.stream().noneMatch(x -> x.startsWith("destination.table"))) {
             problems.add("destination.table: required; name the table to write, e.g. public.orders (created if missing)");

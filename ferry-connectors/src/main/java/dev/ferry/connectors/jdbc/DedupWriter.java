@@ -1,0 +1,326 @@
+package dev.ferry.connectors.jdbc;
+
+import dev.ferry.quality.dedup.DedupIndex;
+import dev.ferry.quality.dedup.DedupPlan;
+import dev.ferry.quality.dedup.DedupPlanner;
+import dev.ferry.quality.dedup.DedupSettings;
+import dev.ferry.quality.dedup.Member;
+import dev.ferry.spi.Batch;
+import dev.ferry.spi.ColumnType;
+import dev.ferry.spi.Schema;
+import dev.ferry.spi.WriteResult;
+import dev.ferry.spi.WriteSpec;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Upsert with deduplication: each batch is matched against the records already in the destination (through the
+ * blocking index {@code <table>__match_keys}) and within itself; the plan (masters to upsert and delete, lineage
+ * in {@code <table>__links}, masters merged away) is written in the batch's one transaction, so a crash redoes
+ * at most one batch and the redo finds its own commit (all linked, unchanged). Any JDBC dialect.
+ */
+final class DedupWriter extends JdbcWriter implements DedupIndex {
+    private static final int CHUNK = 1000;
+    private static final int MAX_BLOCK_KEY = 400;
+
+    private final DedupPlanner planner;
+    private final String system;
+    private final Clock clock;
+    private final String links;
+    private final String matchKeys;
+    private final ColumnType keyType;
+    private final Values.Reader[] readers;
+    private final ColumnType[] types;
+    private long mergedTotal, mastersRemovedTotal;
+
+    DedupWriter(Jdbc.Settings settings, JdbcDestination.Names names, Schema schema, List<String> key, WriteSpec spec,
+                DedupSettings dedup, Clock clock) {
+        super(settings, names, schema, key, spec.mode());
+        this.planner = new DedupPlanner(dedup.rules(), dedup.strategy(), schema.names(), keyIndexes);
+        this.system = dedup.system().orElse(spec.syncName());
+        this.clock = clock;
+        this.links = names.qualified(names.table() + "__links");
+        this.matchKeys = names.qualified(names.table() + "__match_keys");
+        this.keyType = schema.column(keyIndexes[0]).type();
+        this.readers = Values.readers(schema.columns(), dialect);
+        this.types = new ColumnType[schema.size()];
+        for (int i = 0; i < types.length; i++) types[i] = schema.column(i).type();
+    }
+
+    /** The lineage and blocking tables beside the destination table (idempotent). */
+    static void createTables(Statement st, JdbcDestination.Names names, Dialect d) throws SQLException {
+        String links = names.qualified(names.table() + "__links");
+        String matchKeys = names.qualified(names.table() + "__match_keys");
+        String text = d == Dialect.MARIADB ? "LONGTEXT" : "TEXT";
+        String ts = d == Dialect.MARIADB ? "DATETIME(6)" : "TIMESTAMP";
+        String dbl = d == Dialect.MARIADB ? "DOUBLE" : "DOUBLE PRECISION";
+        String tail = d == Dialect.MARIADB ? " DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin" : "";
+        st.execute("CREATE TABLE IF NOT EXISTS " + links + " (source_key VARCHAR(255) NOT NULL PRIMARY KEY, "
+                + "master_key VARCHAR(255) NOT NULL, source_system VARCHAR(255), match_rule VARCHAR(100), score " + dbl + ", "
+                + "linked_at " + ts + ", row_hash BIGINT, features " + text + ")" + tail);
+        st.execute("CREATE TABLE IF NOT EXISTS " + matchKeys + " (block_key VARCHAR(400) NOT NULL, "
+                + "source_key VARCHAR(255) NOT NULL, PRIMARY KEY (block_key, source_key))" + tail);
+        String linksIdx = names.table() + "__links_master";
+        String mkIdx = names.table() + "__match_keys_source";
+        if (d == Dialect.MARIADB) {
+            st.execute("CREATE INDEX IF NOT EXISTS " + d.quoteFolded(linksIdx) + " ON " + links + " (master_key)");
+            st.execute("CREATE INDEX IF NOT EXISTS " + d.quoteFolded(mkIdx) + " ON " + matchKeys + " (source_key)");
+        } else {
+            st.execute("CREATE INDEX IF NOT EXISTS " + d.quoteFolded(linksIdx) + " ON " + links + " (master_key)");
+            st.execute("CREATE INDEX IF NOT EXISTS " + d.quoteFolded(mkIdx) + " ON " + matchKeys + " (source_key)");
+        }
+    }
+
+    @Override
+    protected WriteResult writeBatch(Batch batch) throws SQLException {
+        DedupPlan plan;
+        try {
+            plan = planner.plan(batch.rows(), this);
+        } catch (Sql e) {
+            throw (SQLException) e.getCause(); // classified like any other write error
+        }
+        apply(plan);
+        mergedTotal += plan.merged();
+        mastersRemovedTotal += plan.mastersRemoved();
+        return new WriteResult(plan.inserted(), plan.updated(), plan.unchanged(), plan.merged());
+    }
+
+    long mastersRemoved() {
+        return mastersRemovedTotal;
+    }
+
+    // ---- DedupIndex: reads inside the batch's transaction ----
+
+    @Override
+    public Map<String, Member> members(Collection<String> sourceKeys) {
+        Map<String, Member> out = new HashMap<>();
+        try {
+            for (List<String> chunk : chunks(sourceKeys)) {
+                try (PreparedStatement ps = connection.prepareStatement("SELECT source_key, master_key, row_hash, features FROM "
+                        + links + " WHERE source_key IN (" + marks(chunk.size()) + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) ps.setString(i + 1, chunk.get(i));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) out.put(rs.getString(1), new Member(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new Sql(e);
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, List<Member>> candidates(Collection<String> blockKeys) {
+        Map<String, String> byStored = new HashMap<>();
+        for (String k : blockKeys) byStored.put(stored(k), k);
+        Map<String, List<Member>> out = new HashMap<>();
+        try {
+            for (List<String> chunk : chunks(byStored.keySet())) {
+                try (PreparedStatement ps = connection.prepareStatement("SELECT m.block_key, l.source_key, l.master_key, l.row_hash, l.features FROM "
+                        + matchKeys + " m JOIN " + links + " l ON l.source_key = m.source_key WHERE m.block_key IN (" + marks(chunk.size()) + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) ps.setString(i + 1, chunk.get(i));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.computeIfAbsent(byStored.get(rs.getString(1)), k -> new ArrayList<>())
+                                    .add(new Member(rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)));
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new Sql(e);
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, Object[]> masters(Collection<String> masterKeys) {
+        Map<String, Object[]> out = new HashMap<>();
+        String cols = String.join(", ", columnsSql);
+        try {
+            for (List<String> chunk : chunks(masterKeys)) {
+                try (PreparedStatement ps = connection.prepareStatement("SELECT " + cols + " FROM " + names.target() + " WHERE "
+                        + keySql.get(0) + " IN (" + marks(chunk.size()) + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) Values.bind(ps, i + 1, Values.parse(chunk.get(i), keyType), keyType, dialect);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            Object[] row = new Object[readers.length];
+                            for (int i = 0; i < row.length; i++) row[i] = readers[i].read(rs, i + 1);
+                            out.put(planner.keyOf(row), row);
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new Sql(e);
+        }
+        return out;
+    }
+
+    // ---- writes ----
+
+    private void apply(DedupPlan plan) throws SQLException {
+        if (!plan.remaps().isEmpty()) {
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE " + links + " SET master_key = ? WHERE master_key = ?")) {
+                for (var e : plan.remaps().entrySet()) {
+                    ps.setString(1, e.getValue());
+                    ps.setString(2, e.getKey());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (!plan.deleteMasters().isEmpty()) {
+            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + names.target() + " WHERE " + keySql.get(0) + " = ?")) {
+                for (Object[] row : plan.deleteMasters()) {
+                    Values.bind(ps, 1, row[keyIndexes[0]], keyType, dialect);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        upsertRows(plan.upsertMasters());
+        if (!plan.links().isEmpty()) writeLinks(plan.links());
+    }
+
+    private void upsertRows(List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) return;
+        String cols = String.join(", ", columnsSql);
+        int perStatement = Math.max(1, Math.min(CHUNK, 30_000 / columnsSql.size()));
+        for (int from = 0; from < rows.size(); from += perStatement) {
+            List<Object[]> part = rows.subList(from, Math.min(rows.size(), from + perStatement));
+            String sql = upsertSql(names.target(), cols, columnsSql, keySql, part.size());
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                int p = 1;
+                for (Object[] row : part) for (int i = 0; i < row.length; i++) Values.bind(ps, p++, row[i], types[i], dialect);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private void writeLinks(List<DedupPlan.Link> ls) throws SQLException {
+        // a re-linked record's old blocking keys go first; its new ones are inserted below
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + matchKeys + " WHERE source_key = ?")) {
+            int n = 0;
+            for (DedupPlan.Link l : ls) {
+                if (!"updated".equals(l.rule())) continue;
+                ps.setString(1, l.sourceKey());
+                ps.addBatch();
+                n++;
+            }
+            if (n > 0) ps.executeBatch();
+        }
+        Timestamp now = Timestamp.from(clock.instant());
+        List<String> linkCols = List.of("source_key", "master_key", "source_system", "match_rule", "score", "linked_at", "row_hash", "features");
+        for (int from = 0; from < ls.size(); from += CHUNK / 2) {
+            List<DedupPlan.Link> part = ls.subList(from, Math.min(ls.size(), from + CHUNK / 2));
+            String sql = upsertSql(links, String.join(", ", linkCols), linkCols, List.of("source_key"), part.size());
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                int p = 1;
+                for (DedupPlan.Link l : part) {
+                    ps.setString(p++, l.sourceKey());
+                    ps.setString(p++, l.masterKey());
+                    ps.setString(p++, system);
+                    ps.setString(p++, l.rule());
+                    ps.setDouble(p++, l.score());
+                    ps.setTimestamp(p++, now);
+                    ps.setLong(p++, l.rowHash());
+                    ps.setString(p++, l.features());
+                }
+                ps.executeUpdate();
+            }
+        }
+        List<String[]> keys = new ArrayList<>();
+        for (DedupPlan.Link l : ls) for (String bk : l.blockKeys()) keys.add(new String[]{stored(bk), l.sourceKey()});
+        for (int from = 0; from < keys.size(); from += CHUNK) {
+            List<String[]> part = keys.subList(from, Math.min(keys.size(), from + CHUNK));
+            StringBuilder sql = new StringBuilder(dialect == Dialect.MARIADB ? "INSERT IGNORE INTO " : "INSERT INTO ")
+                    .append(matchKeys).append(" (block_key, source_key) VALUES ");
+            for (int i = 0; i < part.size(); i++) sql.append(i > 0 ? ", " : "").append("(?, ?)");
+            if (dialect == Dialect.POSTGRES) sql.append(" ON CONFLICT DO NOTHING");
+            if (dialect == Dialect.H2) {
+                sql = new StringBuilder("MERGE INTO " + matchKeys + " (block_key, source_key) KEY (block_key, source_key) VALUES ");
+                for (int i = 0; i < part.size(); i++) sql.append(i > 0 ? ", " : "").append("(?, ?)");
+            }
+            try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+                int p = 1;
+                for (String[] k : part) {
+                    ps.setString(p++, k[0]);
+                    ps.setString(p++, k[1]);
+                }
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private String upsertSql(String table, String cols, List<String> colList, List<String> key, int rows) {
+        String row = "(" + marks(colList.size()) + ")";
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < rows; i++) values.append(i > 0 ? ", " : "").append(row);
+        List<String> sets = new ArrayList<>();
+        for (String c : colList) if (!key.contains(c)) sets.add(c);
+        return switch (dialect) {
+            case POSTGRES -> "INSERT INTO " + table + " (" + cols + ") VALUES " + values + " ON CONFLICT (" + String.join(", ", key) + ") "
+                    + (sets.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", sets.stream().map(c -> c + " = EXCLUDED." + c).toList()));
+            case MARIADB -> "INSERT INTO " + table + " (" + cols + ") VALUES " + values
+                    + (sets.isEmpty() ? "" : " ON DUPLICATE KEY UPDATE " + String.join(", ", sets.stream().map(c -> c + " = VALUES(" + c + ")").toList()));
+            case H2 -> "MERGE INTO " + table + " (" + cols + ") KEY (" + String.join(", ", key) + ") VALUES " + values;
+        };
+    }
+
+    /** Blocking keys longer than the column are stored as their SHA-256 (still exact, still one look-up). */
+    private static String stored(String blockKey) {
+        if (blockKey.length() <= MAX_BLOCK_KEY) return blockKey;
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(blockKey.getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(h);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String marks(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    private static List<List<String>> chunks(Collection<String> keys) {
+        List<String> all = new ArrayList<>(keys);
+        List<List<String>> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += CHUNK) out.add(all.subList(i, Math.min(all.size(), i + CHUNK)));
+        return out;
+    }
+
+    @Override
+    protected void swap(Statement st) {
+        throw new IllegalStateException("dedup writes in upsert mode only");
+    }
+
+    /** An SQLException from inside the planner's look-ups, unwrapped by {@link #write}. */
+    static final class Sql extends RuntimeException {
+        Sql(SQLException e) {
+            super(e);
+        }
+    }
+
+    /** Matching would have to run against the index without writing it: not built yet, so a dry run says so. */
+    @Override
+    protected dev.ferry.spi.WritePreview previewBatch(Batch batch) {
+        throw new dev.ferry.spi.SyncException("--dry-run does not support a dedup: section yet; run without --dry-run, "
+                + "or preview the sync without its dedup: section");
+    }
+}
