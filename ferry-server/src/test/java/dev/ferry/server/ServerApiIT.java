@@ -272,6 +272,39 @@ class ServerApiIT {
         assertThat(api.get("/api/v1/runs/" + runId + "/dead-letters", t).json().path("total").asLong()).isZero();
     }
 
+    @Test
+    void aScheduleFiresRunsAndAFireWhileActiveIsRecordedAsSkipped() throws Exception {
+        String t = tenant("sched-tenant");
+        String json = syncJson("sched", "slow1", "sched_copy", 1);
+        String id = createSync(t, json.substring(0, json.lastIndexOf('}')) + ", \"schedule\": {\"every\": \"1s\"}}");
+        assertThat(api.get("/api/v1/syncs/" + id, t).json().path("schedule").path("every").asString()).isEqualTo("1s");
+        JsonNode items = null;
+        for (int i = 0; i < 200; i++) {
+            items = api.get("/api/v1/syncs/" + id + "/runs?size=50", t).json().path("items");
+            boolean fired = false, skipped = false;
+            for (JsonNode r : items) {
+                fired |= r.path("trigger").asString().equals("schedule") && !r.path("status").asString().equals("skipped");
+                skipped |= r.path("status").asString().equals("skipped") && r.path("message").asString().contains("still active");
+            }
+            if (fired && skipped) break;
+            Thread.sleep(100);
+        }
+        assertThat(items).anySatisfy(r -> assertThat(r.path("status").asString()).isEqualTo("skipped"));
+        // no schedule any more: no more fires
+        Api.Answer put = api.call("PUT", "/api/v1/syncs/" + id, t, "application/json", json);
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        for (JsonNode r : api.get("/api/v1/syncs/" + id + "/runs?size=50", t).json().path("items")) {
+            String s = r.path("status").asString();
+            if (s.equals("queued") || s.equals("running")) {
+                api.post("/api/v1/runs/" + r.path("runId").asString() + "/cancel", t, null);
+                api.waitForEnd(r.path("runId").asString(), t, Duration.ofSeconds(30));
+            }
+        }
+        long before = api.get("/api/v1/syncs/" + id + "/runs", t).json().path("total").asLong();
+        Thread.sleep(2500);
+        assertThat(api.get("/api/v1/syncs/" + id + "/runs", t).json().path("total").asLong()).isEqualTo(before);
+    }
+
     private static String scalar(Connection c, String sql) throws Exception {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();

@@ -154,13 +154,13 @@ public class RunService {
         }
     }
 
-    /** A schedule fired while a run was active: recorded as a skipped run naming the active one. */
-    public void recordSkipped(Sync sync, String activeRunId) {
+    /** A schedule fired while a run was active (or the tenant at its limit): recorded as a skipped run saying why. */
+    public void recordSkipped(Sync sync, String why) {
         Instant now = clock.instant();
         db.sql("INSERT INTO fs_runs (run_id, tenant_id, sync_id, status, run_trigger, destination, active_key, cancel_requested, "
                         + "options_json, message, requested_at, finished_at) VALUES (?, ?, ?, 'skipped', 'schedule', ?, NULL, ?, '{}', ?, ?, ?)")
                 .params(Ids.runId(now), sync.tenantId(), sync.id(), syncs.job(sync).destinationResource(), false,
-                        "skipped: run " + activeRunId + " was still active when the schedule fired", now.toEpochMilli(), now.toEpochMilli())
+                        why, now.toEpochMilli(), now.toEpochMilli())
                 .update();
     }
 
