@@ -331,6 +331,7 @@ public final class Engine {
                 Batch batch = (Batch) item;
                 run.read(batch.size());
                 run.phase(Phase.WRITING);
+                long batchStart = System.nanoTime();
                 Map<Object[], String> bad = new IdentityHashMap<>();
                 WriteResult r = writeBisecting(writer, batch, retrier, bad);
                 if (!bad.isEmpty()) store.addDeadLetters(deadLetters(run, job, schema, keyIdx, bad));
@@ -355,6 +356,7 @@ public final class Engine {
                 }
                 store.saveCheckpoint(lease, job.name(), new Checkpoint(run.runId(), Optional.of(batch.position()),
                         spec.cursorFrom(), spec.cursorTo(), seq, run.counters(), digest));
+                listener.onBatch(run.runId(), seq - 1, batch.size(), Duration.ofNanos(System.nanoTime() - batchStart));
                 if (batch.bytes() > 0) run.stats.merge("bytesRead", batch.bytes(), (a, b) -> ((Number) a).longValue() + ((Number) b).longValue());
                 source.phase().ifPresent(p -> run.stats.put("sourcePhase", p));
                 long now = clock.millis();

@@ -51,7 +51,7 @@ class ClusterIT {
     record Node(String name, Process process, Api api) {
     }
 
-    Node start(String name) throws Exception {
+    Node launch(String name) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -75,7 +75,14 @@ class ClusterIT {
         env.put("FERRY_ALLOW_PRIVATE_HOSTS", "true");
         Process p = pb.start();
         nodes.add(p);
-        Api api = new Api(port);
+        return new Node(name, p, new Api(port));
+    }
+
+    Node ready(Node n) throws Exception {
+        Process p = n.process();
+        String name = n.name();
+        Api api = n.api();
+        Path log = Path.of("target/cluster-" + name + ".log");
         long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (true) {
             assertThat(p.isAlive()).as("node " + name + " exited; see " + log.toAbsolutePath()).isTrue();
@@ -94,10 +101,13 @@ class ClusterIT {
         try (Connection c = pg(); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS " + STATE_SCHEMA + " CASCADE");
             st.execute("DROP SCHEMA IF EXISTS " + DATA_SCHEMA + " CASCADE");
+        }
+        Node a = launch("node-a"); // starts while the source table is generated
+        try (Connection c = pg(); Statement st = c.createStatement()) {
             st.execute(TaskDetailTable.postgres(DATA_SCHEMA, "src", ROWS));
         }
-        Node a = start("node-a");
-        Node b = start("node-b");
+        ready(a);
+        Node b = ready(launch("node-b")); // after a: one node migrates the fresh schema first
 
         Api.Answer tenant = a.api().post("/api/v1/tenants", ADMIN, "{\"name\":\"cluster\"}");
         assertThat(tenant.status()).isEqualTo(201);

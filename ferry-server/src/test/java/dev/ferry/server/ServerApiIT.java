@@ -39,6 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         "ferry.secret-key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
         "ferry.allow-private-hosts=true",
         "ferry.max-concurrent-runs=3",
+        "ferry.webhook-backoff=100ms",
+        "ferry.cors-origins=https://app.example",
         "db-scheduler.polling-interval=200ms"})
 @ExtendWith(OutputCaptureExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -103,7 +105,7 @@ class ServerApiIT {
     }
 
     @Test
-    void noOrWrongTokenIs401AndTenantCallsNeedATenantToken() {
+    void noOrWrongTokenIs401AndTenantCallsNeedATenantToken() throws Exception {
         assertThat(api.get("/api/v1/syncs", null).status()).isEqualTo(401);
         Api.Answer wrong = api.get("/api/v1/syncs", "not-a-token");
         assertThat(wrong.status()).isEqualTo(401);
@@ -114,6 +116,88 @@ class ServerApiIT {
         assertThat(api.get("/api/v1/syncs", ADMIN).status()).isEqualTo(403);
         assertThat(api.get("/api/v1/syncs", t).status()).isEqualTo(200);
         assertThat(api.get("/actuator/health", null).status()).isEqualTo(200);
+        Api.Answer ready = api.get("/actuator/health/readiness", null);
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.body()).contains("UP");
+        Api.Answer openapi = api.get("/v3/api-docs", null);
+        assertThat(openapi.status()).isEqualTo(200);
+        assertThat(openapi.body()).contains("/api/v1/syncs/{id}/runs", "/api/v1/runs/{runId}");
+        Api.Answer preflight = api.call("OPTIONS", "/api/v1/syncs", null, null, null);
+        HttpRequest cors = HttpRequest.newBuilder(URI.create(api.base + "/api/v1/syncs")).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://app.example").header("Access-Control-Request-Method", "POST").build();
+        HttpResponse<String> c = api.http.send(cors, HttpResponse.BodyHandlers.ofString());
+        assertThat(c.headers().firstValue("Access-Control-Allow-Origin")).contains("https://app.example");
+        HttpRequest evil = HttpRequest.newBuilder(URI.create(api.base + "/api/v1/syncs")).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST").build();
+        assertThat(api.http.send(evil, HttpResponse.BodyHandlers.ofString()).headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(preflight.status()).isLessThan(500);
+    }
+
+    @Autowired
+    dev.ferry.server.service.RetentionService retention;
+
+    @Test
+    void webhooksAreSignedAndRetriedAndMetricsCountRuns() throws Exception {
+        String secret = "whsec-0123456789abcdef";
+        List<String[]> received = java.util.Collections.synchronizedList(new ArrayList<>());
+        com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/hook", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            received.add(new String[]{ex.getRequestHeaders().getFirst("X-Ferry-Signature"), body});
+            ex.sendResponseHeaders(received.size() == 1 ? 500 : 204, -1); // the first attempt fails
+            ex.close();
+        });
+        hook.start();
+        try {
+            String t = tenant("hook-tenant");
+            String json = syncJson("hooked", "items", "hooked_copy", 1000);
+            String id = createSync(t, json.substring(0, json.lastIndexOf('}')) + ", \"webhooks\": [{\"url\": \"http://127.0.0.1:"
+                    + hook.getAddress().getPort() + "/hook\", \"secret\": \"" + secret + "\", \"events\": [\"succeeded\", \"failed\"]}]}");
+            Api.Answer shown = api.get("/api/v1/syncs/" + id, t);
+            assertThat(shown.json().path("webhooks").get(0).path("secret").asString()).isEqualTo("******");
+            assertThat(shown.body()).doesNotContain(secret);
+            String runId = trigger(t, id);
+            api.waitForEnd(runId, t, Duration.ofSeconds(60));
+            for (int i = 0; i < 100 && received.size() < 2; i++) Thread.sleep(100);
+            assertThat(received).hasSize(2);
+            for (String[] r : received) {
+                assertThat(r[0]).isEqualTo("sha256=" + dev.ferry.server.service.WebhookService.sign(secret, r[1]));
+                assertThat(Api.JSON.readTree(r[1]).path("run").path("status").asString()).isEqualTo("succeeded");
+                assertThat(Api.JSON.readTree(r[1]).path("event").asString()).isEqualTo("run.succeeded");
+            }
+            JsonNode deliveries = api.get("/api/v1/runs/" + runId + "/webhooks", t).json();
+            for (int i = 0; i < 50 && !deliveries.get(0).path("status").asString().equals("delivered"); i++) {
+                Thread.sleep(100);
+                deliveries = api.get("/api/v1/runs/" + runId + "/webhooks", t).json();
+            }
+            assertThat(deliveries.get(0).path("status").asString()).isEqualTo("delivered");
+            assertThat(deliveries.get(0).path("attempts").asInt()).isEqualTo(2);
+            // a metadata address is refused for webhooks too
+            String j2 = syncJson("hooked2", "items", "hooked2_copy", 1000);
+            Api.Answer ssrf = api.post("/api/v1/syncs", t, j2.substring(0, j2.lastIndexOf('}'))
+                    + ", \"webhooks\": [{\"url\": \"http://169.254.169.254/latest\", \"secret\": \"" + secret + "\"}]}");
+            assertThat(ssrf.status()).isEqualTo(400);
+            assertThat(ssrf.body()).contains("webhooks[0].url");
+        } finally {
+            hook.stop(0);
+        }
+        String metrics = api.get("/actuator/prometheus", null).body();
+        assertThat(metrics).contains("ferry_runs_total{status=\"succeeded\"}", "ferry_batch_latency_seconds_count", "ferry_rows_total");
+    }
+
+    @Test
+    void finishedRunsAreDeletedAfterTheRetentionPeriod() throws Exception {
+        String t = tenant("retention-tenant");
+        String id = createSync(t, syncJson("kept", "items", "kept_copy", 1000));
+        String runId = trigger(t, id);
+        api.waitForEnd(runId, t, Duration.ofSeconds(60));
+        java.time.Instant now = java.time.Instant.now();
+        retention.purge(now.plus(Duration.ofDays(6))); // within 7 days: kept
+        assertThat(api.get("/api/v1/runs/" + runId, t).status()).isEqualTo(200);
+        assertThat(retention.purge(now.plus(Duration.ofDays(8)))).isPositive();
+        assertThat(api.get("/api/v1/runs/" + runId, t).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/syncs/" + id + "/runs", t).json().path("total").asLong()).isZero();
+        assertThat(api.get("/api/v1/syncs/" + id, t).status()).as("the sync itself stays").isEqualTo(200);
     }
 
     @Test

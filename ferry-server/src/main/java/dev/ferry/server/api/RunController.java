@@ -23,10 +23,19 @@ import java.util.Map;
 public class RunController {
     private final RunService runs;
     private final RunEvents events;
+    private final dev.ferry.server.service.WebhookService webhooks;
 
-    public RunController(RunService runs, RunEvents events) {
+    public RunController(RunService runs, RunEvents events, dev.ferry.server.service.WebhookService webhooks) {
         this.runs = runs;
         this.events = events;
+        this.webhooks = webhooks;
+    }
+
+    /** The run's webhook deliveries: status (pending, retrying, delivered, refused, dropped), attempts, last error. */
+    @GetMapping("/runs/{runId}/webhooks")
+    List<Map<String, Object>> webhooks(HttpServletRequest req, @PathVariable String runId) {
+        runs.get(Caller.of(req).requireTenant(), runId);
+        return webhooks.deliveries(runId);
     }
 
     @GetMapping("/runs/{runId}")

@@ -85,6 +85,10 @@ public class RunService {
         default void progress(RunRow row, RunInfo info) {
         }
 
+        /** A batch was committed on this node. */
+        default void batch(RunRow row, int rows, Duration took) {
+        }
+
         void finished(RunRow row, Optional<RunInfo> info);
     }
 
@@ -361,7 +365,18 @@ public class RunService {
             db.sql("UPDATE fs_runs SET status = 'running' WHERE run_id = ? AND status = 'queued'").param(runId).update();
             if (row.cancelRequested()) token.cancel();
             long[] lastCheck = {0};
-            RunListener listener = info -> {
+            RunListener listener = new RunListener() {
+                @Override
+                public void onUpdate(RunInfo info) {
+                    progress(info);
+                }
+
+                @Override
+                public void onBatch(String id, long seq, int rows, Duration took) {
+                    observers.forEach(o -> o.batch(row, rows, took));
+                }
+
+                private void progress(RunInfo info) {
                 long now = clock.millis();
                 if (now - lastCheck[0] >= 1000) { // a cancel may have been asked on another node
                     lastCheck[0] = now;
@@ -373,6 +388,7 @@ public class RunService {
                     }
                 }
                 observers.forEach(o -> o.progress(row, info));
+                }
             };
             log.info("run={} starting sync={}", runId, row.syncId());
             RunInfo info = engine.run(runId, job, listener, token);
