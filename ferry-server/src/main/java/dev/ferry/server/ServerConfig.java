@@ -43,21 +43,26 @@ public class ServerConfig {
         hc.setPoolName("ferry-server");
         HikariDataSource ds = new HikariDataSource(hc);
         try {
-            FluentConfiguration fc = Flyway.configure(ServerConfig.class.getClassLoader())
-                    .dataSource(ds)
-                    .locations("classpath:db/ferry-server/" + db.migrations)
-                    .table("ferry_server_schema_history")
-                    .baselineOnMigrate(true)
-                    .baselineVersion("0")
-                    .failOnMissingLocations(true);
-            Database.postgresSchema(props.state()).ifPresent(s -> fc.schemas(s).createSchemas(true));
-            fc.load().migrate();
+            migrate(ds, props.state());
         } catch (RuntimeException e) {
             ds.close();
             throw e;
         }
         log.info("state: {}", Database.redact(props.state()));
         return ds;
+    }
+
+    /** The server's own tables, from db/ferry-server/{vendor} with their own history table. */
+    static void migrate(DataSource ds, String url) {
+        FluentConfiguration fc = Flyway.configure(ServerConfig.class.getClassLoader())
+                .dataSource(ds)
+                .locations("classpath:db/ferry-server/" + Database.of(url).migrations)
+                .table("ferry_server_schema_history")
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .failOnMissingLocations(true);
+        Database.postgresSchema(url).ifPresent(s -> fc.schemas(s).createSchemas(true));
+        fc.load().migrate();
     }
 
     @Bean(destroyMethod = "close")

@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /**
  * Prometheus metrics of the runs this node executed: ferry_runs_total{status}, ferry_rows_total{sync,outcome},
- * ferry_batch_latency_seconds{sync}, ferry_dead_letters_total{sync}.
+ * ferry_batch_latency_seconds{sync}, ferry_retries_total{sync}, ferry_dead_letters_total{sync}.
  */
 @Component
 public class RunMetrics implements RunService.RunObserver {
@@ -39,6 +39,10 @@ public class RunMetrics implements RunService.RunObserver {
             rows(row, "inserted", c.inserted());
             rows(row, "updated", c.updated());
             rows(row, "unchanged", c.unchanged());
+            if (i.stats().get("retries") instanceof Number n && n.longValue() > 0) {
+                Counter.builder("ferry.retries").description("transient failures retried").tag("sync", row.syncId())
+                        .register(registry).increment(n.doubleValue());
+            }
             if (c.failed() > 0) {
                 Counter.builder("ferry.dead.letters").tag("sync", row.syncId()).register(registry).increment(c.failed());
             }
