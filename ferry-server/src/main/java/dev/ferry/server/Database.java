@@ -26,6 +26,9 @@ enum Database {
 
     /** H2 files are shared with the state store (and other processes): the same settings the store adds. */
     static String withDefaults(String url) {
+        if (url.startsWith("jdbc:h2:mem:") && !url.toUpperCase(Locale.ROOT).contains(";LOCK_TIMEOUT=")) {
+            return url + ";LOCK_TIMEOUT=10000"; // concurrent triggers wait on the tenant's row lock
+        }
         if (!isH2File(url)) return url;
         String upper = url.toUpperCase(Locale.ROOT);
         StringBuilder s = new StringBuilder(url);

@@ -79,6 +79,7 @@ public class RunService {
     private final ObjectProvider<SchedulerClient> scheduler;
     private final List<RunObserver> observers;
     private final Map<String, CancelToken> local = new ConcurrentHashMap<>();
+    private final org.springframework.transaction.support.TransactionTemplate tx;
 
     /** Told about each run's snapshots on the node that executes it, and once when it ends (metrics, webhooks). */
     public interface RunObserver {
@@ -93,7 +94,9 @@ public class RunService {
     }
 
     public RunService(JdbcClient db, SyncService syncs, StateStore store, Engine engine, Clock clock, FerryProperties props,
-                      ObjectProvider<SchedulerClient> scheduler, List<RunObserver> observers) {
+                      ObjectProvider<SchedulerClient> scheduler, List<RunObserver> observers,
+                      org.springframework.transaction.PlatformTransactionManager transactions) {
+        this.tx = new org.springframework.transaction.support.TransactionTemplate(transactions);
         this.db = db;
         this.syncs = syncs;
         this.store = store;
@@ -119,23 +122,27 @@ public class RunService {
         SyncJob job = syncs.job(sync);
         String destination = job.destinationResource();
         String key = Ids.sha256(destination);
-        int limit = props.maxConcurrentRuns();
-        long active = db.sql("SELECT COUNT(*) FROM fs_runs WHERE tenant_id = ? AND active_key IS NOT NULL")
-                .param(tenantId).query(Long.class).single();
-        if (active >= limit) {
-            throw ApiException.tooMany("tenant has " + active + " queued or running runs, its limit is " + limit
-                    + "; try again when one has finished", Duration.ofSeconds(15));
-        }
         for (int attempt = 0; ; attempt++) {
             Instant now = clock.instant();
             RunRow row = new RunRow(Ids.runId(now), tenantId, sync.id(), "queued", trigger, destination, false,
                     options.asMap(), Optional.empty(), retryOf, now, Optional.empty());
             try {
-                db.sql("INSERT INTO fs_runs (run_id, tenant_id, sync_id, status, run_trigger, destination, active_key, "
-                                + "cancel_requested, options_json, retry_of, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                        .params(row.runId(), tenantId, sync.id(), row.status(), trigger, destination, key, false,
-                                SyncService.JSON.writeValueAsString(row.options()), retryOf.orElse(null), now.toEpochMilli())
-                        .update();
+                // the tenant's row lock serialises its triggers, so the limit holds under concurrency too
+                tx.executeWithoutResult(status -> {
+                    db.sql("SELECT id FROM fs_tenants WHERE id = ? FOR UPDATE").param(tenantId).query(String.class).optional();
+                    int limit = props.maxConcurrentRuns();
+                    long active = db.sql("SELECT COUNT(*) FROM fs_runs WHERE tenant_id = ? AND active_key IS NOT NULL")
+                            .param(tenantId).query(Long.class).single();
+                    if (active >= limit) {
+                        throw ApiException.tooMany("tenant has " + active + " queued or running runs, its limit is " + limit
+                                + "; try again when one has finished", Duration.ofSeconds(15));
+                    }
+                    db.sql("INSERT INTO fs_runs (run_id, tenant_id, sync_id, status, run_trigger, destination, active_key, "
+                                    + "cancel_requested, options_json, retry_of, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                            .params(row.runId(), tenantId, sync.id(), row.status(), trigger, destination, key, false,
+                                    SyncService.JSON.writeValueAsString(row.options()), retryOf.orElse(null), now.toEpochMilli())
+                            .update();
+                });
             } catch (DuplicateKeyException e) {
                 Optional<String> holder = db.sql("SELECT run_id FROM fs_runs WHERE active_key = ?").param(key).query(String.class).optional();
                 if (holder.isPresent()) {
@@ -147,6 +154,7 @@ public class RunService {
                 if (attempt < 3) continue; // a run id collided, or the holder finished just now
                 throw ApiException.conflict("the destination is busy; try again");
             }
+            // scheduled after the commit: the node that picks the task must find the run's row
             try {
                 scheduler.getObject().scheduleIfNotExists(RunTasks.RUN.instance(row.runId()).data(row.runId()).scheduledTo(now));
             } catch (RuntimeException e) {
