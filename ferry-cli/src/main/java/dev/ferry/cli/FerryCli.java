@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
         description = "Moves records from sources into destinations in batches: exactly once per key, resumable, observable.",
         subcommands = {FerryCli.Run.class, FerryCli.Status.class, FerryCli.History.class, FerryCli.Replay.class,
-                ConflictsCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                ConflictsCommand.class, FerryCli.Serve.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class FerryCli {
     static final int OK = 0, FAILED = 1, USAGE = 2, PARTIAL = 3;
 
@@ -243,6 +243,19 @@ public final class FerryCli {
                 else System.out.println(Console.summary(r) + r.message().map(m -> "\n  " + m).orElse(""));
                 return Console.exitCode(r);
             }
+        }
+    }
+
+    /** Listed here for help; the ./ferry launcher starts the server's own jar (Spring Boot, its own logging). */
+    @Command(name = "serve", description = "Start the REST API server (./ferry serve [--port N] [--state JDBC_URL]); see docs/server.md.")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--port", description = "HTTP port (default: $SERVER_PORT or 8080)") Integer port;
+
+        @Override
+        public Integer call() {
+            System.err.println("ferry: start the server with the launcher: ./ferry serve [--port N] [--state JDBC_URL] "
+                    + "(it runs ferry-server/target/ferry-server.jar); see docs/server.md");
+            return USAGE;
         }
     }
 }

@@ -121,7 +121,8 @@ public final class Engine {
     }
 
     private void execute(SyncJob job, RunTracker run, Lease lease, SyncState state, RunListener listener, CancelToken cancel) {
-        Retrier retrier = new Retrier(job.retry(), run.runId());
+        Retrier retrier = new Retrier(job.retry(), run.runId(),
+                () -> run.stats.merge("retries", 1L, (x, y) -> ((Number) x).longValue() + ((Number) y).longValue()));
         try (Source source = retrier.call(() -> connectors.requireSource(job.sourceType()).open(job.source()));
              Destination destination = retrier.call(() -> connectors.requireDestination(job.destinationType()).open(job.destination()))) {
             Optional<RunInfo> same = sameContentAs(job, state, source, run, listener, retrier);
@@ -403,6 +404,7 @@ public final class Engine {
                 Batch batch = (Batch) item;
                 run.read(batch.size());
                 run.phase(Phase.WRITING);
+                long batchStart = System.nanoTime();
                 Map<Object[], String> bad = new IdentityHashMap<>();
                 WriteResult r;
                 int skipped = 0;
@@ -446,6 +448,7 @@ public final class Engine {
                 }
                 store.saveCheckpoint(lease, job.name(), new Checkpoint(run.runId(), Optional.of(batch.position()),
                         spec.cursorFrom(), spec.cursorTo(), seq, run.counters(), digest));
+                listener.onBatch(run.runId(), seq - 1, batch.size(), Duration.ofNanos(System.nanoTime() - batchStart));
                 if (batch.bytes() > 0) run.stats.merge("bytesRead", batch.bytes(), (a, b) -> ((Number) a).longValue() + ((Number) b).longValue());
                 source.phase().ifPresent(p -> run.stats.put("sourcePhase", p));
                 long now = clock.millis();

@@ -18,6 +18,11 @@ public final class Retrier {
     private final RetryPolicy<Object> policy;
 
     public Retrier(RetrySettings s, String runId) {
+        this(s, runId, () -> { });
+    }
+
+    /** @param onRetry told before each retry (the run counts them: stats.retries, metrics) */
+    public Retrier(RetrySettings s, String runId, Runnable onRetry) {
         RetryPolicyBuilder<Object> b = RetryPolicy.builder()
                 .handleIf(e -> ErrorClassifier.classify(e) == ErrorKind.TRANSIENT)
                 .withMaxAttempts(s.maxAttempts());
@@ -30,8 +35,11 @@ public final class Retrier {
         this.policy = b
                 .withJitter(s.jitter())
                 .withDelayFnOn(ctx -> retryAfter(ctx.getLastException(), s.maxDelay()), RetriableSyncException.class)
-                .onRetry(e -> log.warn("run={} transient failure, retry {} of {}: {}", runId, e.getAttemptCount(),
-                        s.maxAttempts() - 1, ErrorClassifier.describe(e.getLastException())))
+                .onRetry(e -> {
+                    onRetry.run();
+                    log.warn("run={} transient failure, retry {} of {}: {}", runId, e.getAttemptCount(),
+                            s.maxAttempts() - 1, ErrorClassifier.describe(e.getLastException()));
+                })
                 .build();
     }
 

@@ -6,4 +6,8 @@ public interface RunListener {
     RunListener NONE = run -> { };
 
     void onUpdate(RunInfo run);
+
+    /** A batch was written and its checkpoint committed (metrics: rows, batch latency). Called on the engine's thread. */
+    default void onBatch(String runId, long seq, int rows, java.time.Duration took) {
+    }
 }

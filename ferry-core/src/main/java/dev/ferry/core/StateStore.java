@@ -58,6 +58,14 @@ public interface StateStore extends AutoCloseable {
 
     List<RunInfo> activeRuns();
 
+    /**
+     * Retention: deletes runs that finished before {@code cutoff}, except those with unresolved dead letters (which stay
+     * until replayed or purged). Returns how many were deleted; a store that keeps everything returns 0.
+     */
+    default int deleteRunsFinishedBefore(java.time.Instant cutoff) {
+        return 0;
+    }
+
     // --- dead letters
     void addDeadLetters(List<DeadLetter> letters);
 

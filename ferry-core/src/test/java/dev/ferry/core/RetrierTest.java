@@ -27,6 +27,17 @@ class RetrierTest {
     }
 
     @Test
+    void toldOfEachRetry() {
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger retries = new AtomicInteger();
+        new Retrier(FAST, "t", retries::incrementAndGet).call(() -> {
+            if (calls.incrementAndGet() < 3) throw new RetriableSyncException("busy", null);
+            return "ok";
+        });
+        assertThat(retries).hasValue(2);
+    }
+
+    @Test
     void givesUpAfterMaxAttemptsWithTheLastError() {
         AtomicInteger calls = new AtomicInteger();
         assertThatThrownBy(() -> new Retrier(FAST, "t").call(() -> {

@@ -518,6 +518,19 @@ public final class JdbcStateStore implements StateStore {
                 + " FROM ferry_runs WHERE status = ? ORDER BY started_at, run_id", RunStatus.RUNNING.name()));
     }
 
+    @Override
+    public int deleteRunsFinishedBefore(Instant cutoff) {
+        return inTransaction("delete runs past retention", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM ferry_runs WHERE finished_at IS NOT NULL AND finished_at < ? "
+                    + "AND status <> ? AND NOT EXISTS (SELECT 1 FROM ferry_dead_letters d WHERE d.run_id = ferry_runs.run_id "
+                    + "AND d.resolved_at IS NULL)")) {
+                dialect.setInstant(ps, 1, cutoff);
+                ps.setString(2, RunStatus.RUNNING.name());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     private List<RunInfo> queryRuns(Connection c, String sql, String... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) ps.setString(i + 1, params[i]);

@@ -460,6 +460,24 @@ abstract class StateStoreContract {
                 new Counters(100, nextSeq * 10, nextSeq * 10, 0, 0, 0, 0));
     }
 
+    @Test
+    void retentionDeletesFinishedRunsBeforeTheCutoffButKeepsRunningOnesAndThoseWithDeadLetters() {
+        String sync = unique("sync");
+        Instant t0 = Instant.parse("2024-03-01T00:00:00Z");
+        String old = unique("run"), oldWithLetters = unique("run"), running = unique("run"), recent = unique("run");
+        store.saveRun(run(old, sync, RunStatus.SUCCEEDED, t0));
+        store.saveRun(run(oldWithLetters, sync, RunStatus.PARTIAL, t0));
+        store.saveRun(run(running, sync, RunStatus.RUNNING, t0));
+        store.saveRun(run(recent, sync, RunStatus.FAILED, t0.plus(java.time.Duration.ofDays(10))));
+        store.addDeadLetters(List.of(new DeadLetter(0, oldWithLetters, sync, "k", "bad", Map.of(), t0, Optional.empty())));
+        assertThat(store.deleteRunsFinishedBefore(t0.plus(java.time.Duration.ofDays(7)))).isEqualTo(1);
+        assertThat(store.findRun(old)).isEmpty();
+        assertThat(store.findRun(oldWithLetters)).isPresent();
+        assertThat(store.findRun(running)).isPresent();
+        assertThat(store.findRun(recent)).isPresent();
+        assertThat(store.deadLetters(oldWithLetters)).hasSize(1);
+    }
+
     protected static RunInfo run(String runId, String sync, RunStatus status, Instant started) {
         return new RunInfo(runId, sync, "h2:dst", status, status == RunStatus.RUNNING ? Phase.WRITING : Phase.DONE,
                 Counters.ZERO, started, status.finished() ? Optional.of(started.plusSeconds(1)) : Optional.empty(),

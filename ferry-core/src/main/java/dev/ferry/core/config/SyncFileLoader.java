@@ -81,6 +81,31 @@ public final class SyncFileLoader {
         return build(root, baseDir, origin, problems);
     }
 
+    /**
+     * Validates a sync definition given as a tree (e.g. a REST API's JSON body), taken literally: no ${ENV}
+     * substitution, since the values come from someone else than the machine's user.
+     */
+    public SyncFile fromMap(Map<String, ?> root, Path baseDir, String origin) {
+        List<String> problems = new ArrayList<>();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> copy = (Map<String, Object>) copy(root);
+        return build(copy, baseDir, origin, problems);
+    }
+
+    private static Object copy(Object node) {
+        if (node instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(String.valueOf(k), copy(v)));
+            return out;
+        }
+        if (node instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            for (Object o : list) out.add(copy(o));
+            return out;
+        }
+        return node;
+    }
+
     /** Replaces ${VAR} and ${VAR:-default} inside string values; an unset variable without default is a problem. */
     private Object substitute(Object node, String path, List<String> problems) {
         if (node instanceof Map<?, ?> map) {

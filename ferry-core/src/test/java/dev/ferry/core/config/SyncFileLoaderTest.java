@@ -209,4 +209,27 @@ class SyncFileLoaderTest {
         assertThat(t.derive()).singleElement().satisfies(d -> assertThat(d.table()).isEqualTo("b_profile"));
         assertThat(f.job().options()).containsEntry("transform", true).containsEntry("derive", List.of("b_profile"));
     }
+
+    @Test
+    void fromMapValidatesATreeLiterallyWithEveryProblem() {
+        Map<String, Object> ok = Map.of("name", "orders",
+                "source", Map.of("type", "postgres", "url", "jdbc:postgresql://db/x", "password", "${SECRET}", "table", "o", "key", List.of("id")),
+                "destination", Map.of("type", "h2", "url", "jdbc:h2:mem:x", "table", "o"));
+        SyncFile f = loader(Map.of("SECRET", "leaked")).fromMap(ok, null, "api");
+        assertThat(f.job().name()).isEqualTo("orders");
+        assertThat(f.job().key()).containsExactly("id");
+        // no ${ENV} substitution for definitions that come from an API
+        assertThat(f.job().source().string("password")).contains("${SECRET}");
+
+        Map<String, Object> bad = Map.of("name", "bad name",
+                "source", Map.of("type", "postgrez"),
+                "destination", Map.of("type", "h2", "url", "jdbc:h2:mem:x"),
+                "batch", Map.of("size", 0));
+        assertThatThrownBy(() -> loader(Map.of()).fromMap(bad, null, "api"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anyMatch(p -> p.startsWith("name:"))
+                        .anyMatch(p -> p.startsWith("source.type:"))
+                        .anyMatch(p -> p.startsWith("destination.table:"))
+                        .anyMatch(p -> p.startsWith("batch.size:")));
+    }
 }
