@@ -8,9 +8,12 @@
       return;
     }
     var width = Math.max(280, Math.min(el.parentElement.clientWidth || 800, 1100));
+    var xScale = { time: true };
+    // one run: widen the time axis to an hour each side instead of uPlot's years
+    if (data[0].length === 1) xScale.range = function (u, min, max) { return [min - 3600, max + 3600]; };
     var opts = {
       width: width, height: 260,
-      scales: { x: { time: true }, s: { auto: true }, rows: { auto: true } },
+      scales: { x: xScale, s: { auto: true }, rows: { auto: true } },
       series: [
         {},
         { label: 'Duration (s)', scale: 's', stroke: '#0b57d0', width: 2, points: { show: true } },

@@ -6,6 +6,9 @@ import dev.ferry.server.service.RunService;
 import dev.ferry.server.service.SyncService;
 import dev.ferry.server.service.TenantService;
 import jakarta.servlet.http.HttpServletRequest;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -50,8 +53,14 @@ public class DashboardController {
     private final LiveRun live;
     private final HistoryQuery history;
     private final Clock clock;
+    private final ObjectProvider<SchedulerClient> scheduler;
 
-    public DashboardController(TenantService tenants, SyncService syncs, RunService runs, LiveRun live, HistoryQuery history, Clock clock) {
+    /** The schedule service's db-scheduler task name: its row for a sync holds the sync's next fire time. */
+    static final String SCHEDULE_TASK = "ferry-schedule";
+
+    public DashboardController(TenantService tenants, SyncService syncs, RunService runs, LiveRun live, HistoryQuery history, Clock clock,
+                               ObjectProvider<SchedulerClient> scheduler) {
+        this.scheduler = scheduler;
         this.tenants = tenants;
         this.syncs = syncs;
         this.runs = runs;
@@ -176,6 +185,13 @@ public class DashboardController {
         if (sync.schedule().isEmpty()) return "not scheduled";
         SyncService.Schedule sc = sync.schedule().get();
         Instant now = clock.instant();
+        try {
+            Optional<Instant> planned = scheduler.getObject().getScheduledExecution(TaskInstanceId.of(SCHEDULE_TASK, sync.id()))
+                    .map(e -> e.getExecutionTime());
+            if (planned.isPresent()) return planned.get().isAfter(now) ? Html.when(planned.get()) : "due now";
+        } catch (RuntimeException e) {
+            // no scheduler row yet: estimate from the definition below
+        }
         try {
             if (sc.cron().isPresent()) {
                 var next = CronExpression.parse(sc.cron().get()).next(now.atZone(ZoneOffset.UTC));
@@ -380,17 +396,22 @@ public class DashboardController {
         if (letters.total() == 0) {
             b.append("<p data-testid=\"no-dead-letters\">No dead letters waiting.</p>");
         } else {
-            b.append(Layout.postButton(s, "/ui/runs/" + runId + "/dead-letters/replay", "Replay all " + letters.total(), "btn-replay-all", "primary",
-                    RunPanel.active(view) ? "the run is still active" : null, null));
-            b.append("<table class=\"letters\" data-testid=\"dead-letters\"><caption>").append(letters.total()).append(" dead letters</caption>")
-                    .append("<thead><tr><th scope=\"col\">Key</th><th scope=\"col\">Reason</th><th scope=\"col\">Payload</th><th scope=\"col\">When</th></tr></thead><tbody>");
+            String disabled = RunPanel.active(view) ? "the run is still active" : null;
+            b.append("<div class=\"actions\">").append(Layout.postButton(s, "/ui/runs/" + runId + "/dead-letters/replay", "Replay all " + letters.total(),
+                    "btn-replay-all", "primary", disabled, "<input type=\"hidden\" name=\"all\" value=\"true\">")).append("</div>");
+            b.append("<form method=\"post\" action=\"/ui/runs/").append(esc(runId)).append("/dead-letters/replay\">").append(Layout.csrfField(s))
+                    .append("<table class=\"letters\" data-testid=\"dead-letters\"><caption>").append(letters.total()).append(" dead letters</caption>")
+                    .append("<thead><tr><th scope=\"col\">Select</th><th scope=\"col\">Key</th><th scope=\"col\">Reason</th><th scope=\"col\">Payload</th><th scope=\"col\">When</th></tr></thead><tbody>");
             for (Map<String, Object> l : letters.items()) {
-                b.append("<tr data-testid=\"dead-letter\"><td class=\"mono\" data-testid=\"dl-key\">").append(esc(l.get("key"))).append("</td>")
+                b.append("<tr data-testid=\"dead-letter\"><td><input type=\"checkbox\" name=\"id\" value=\"").append(esc(l.get("id")))
+                        .append("\" aria-label=\"Select dead letter with key ").append(esc(l.get("key"))).append("\" data-testid=\"dl-select\"></td>")
+                        .append("<td class=\"mono\" data-testid=\"dl-key\">").append(esc(l.get("key"))).append("</td>")
                         .append("<td data-testid=\"dl-reason\">").append(esc(l.get("reason"))).append("</td>")
-                        .append("<td><pre data-testid=\"dl-payload\">").append(esc(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(l.get("payload")))).append("</pre></td>")
+                        .append("<td class=\"payload\"><pre data-testid=\"dl-payload\">").append(esc(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(l.get("payload")))).append("</pre></td>")
                         .append("<td>").append(esc(Html.when(l.get("createdAt")))).append("</td></tr>");
             }
-            b.append("</tbody></table>");
+            b.append("</tbody></table><div class=\"actions\"><button type=\"submit\" data-testid=\"btn-replay-selected\"")
+                    .append(disabled != null ? " disabled" : "").append(">Replay selected</button></div></form>");
             long pages = Math.max(1, (letters.total() + PAGE - 1) / PAGE);
             b.append("<nav class=\"pager\" aria-label=\"Pages\">");
             if (p > 0) b.append("<a href=\"?page=").append(p - 1).append("\" rel=\"prev\">Previous</a> ");
@@ -402,10 +423,14 @@ public class DashboardController {
     }
 
     @PostMapping("/runs/{runId}/dead-letters/replay")
-    ResponseEntity<String> replay(HttpServletRequest req, @PathVariable String runId) {
+    ResponseEntity<String> replay(HttpServletRequest req, @PathVariable String runId, @RequestParam(defaultValue = "false") boolean all,
+                                  @RequestParam(name = "id", required = false) List<Long> ids) {
         WebSession s = WebSession.of(req);
+        if (!all && (ids == null || ids.isEmpty())) {
+            return seeOther("/ui/runs/" + runId + "/dead-letters?error=" + Html.url("Select at least one dead letter to replay, or replay all."));
+        }
         try {
-            Map<String, Object> after = runs.replay(s.tenantId(), runId);
+            Map<String, Object> after = runs.replay(s.tenantId(), runId, all ? Optional.empty() : Optional.of(java.util.Set.copyOf(ids)));
             return seeOther("/ui/runs/" + runId + "/dead-letters?notice=" + Html.url(String.valueOf(after.getOrDefault("message", "replayed"))
                     + " — run is now " + after.get("status") + "."));
         } catch (ApiException e) {

@@ -77,7 +77,7 @@ final class RunPanel {
                 .append(figure("Elapsed", Html.seconds(view.get("seconds") != null ? view.get("seconds") : stats.get("seconds")), "run-elapsed"))
                 .append(figure("Retries so far", Html.number(stats.getOrDefault("retries", 0L)), "run-retries"));
         if (stats.get("bytesRead") instanceof Number n) {
-            b.append(figure("Downloaded", Html.number(n) + " bytes" + (stats.get("totalBytes") instanceof Number t ? " of " + Html.number(t) : ""), "run-bytes"));
+            b.append(figure("Read", Html.number(n) + " bytes" + (stats.get("totalBytes") instanceof Number t ? " of " + Html.number(t) : ""), "run-bytes"));
         }
         if (stats.get("lines") instanceof Number n) b.append(figure("Lines", Html.number(n), "run-lines"));
         b.append("</dl>\n");

@@ -150,7 +150,6 @@ class DashboardIT {
     @Test
     void bigTableRunIsWatchedLiveToOneHundredPercent() {
         Page page = login(acme);
-        shot(page, "syncs");
         // every value the percent element shows, recorded in the page from its first paint (no polling gaps)
         page.addInitScript("""
                 window.__ferryLoadedAt = Date.now();
@@ -188,6 +187,7 @@ class DashboardIT {
 
         page.navigate(base() + "/ui/syncs");
         assertThat(card(page, "big-table").getByTestId("last-run-status")).hasText("succeeded");
+        shot(page, "syncs");
         card(page, "big-table").getByTestId("link-history").click();
         assertThat(page.getByTestId("history-row")).hasCount(1);
         assertThat(page.getByTestId("history-chart")).hasAttribute("data-drawn", "true");
@@ -220,8 +220,14 @@ class DashboardIT {
         try (Connection c = pg(); Statement st = c.createStatement()) {
             st.execute("ALTER TABLE dash_dst.poison DROP CONSTRAINT dash_v_positive");
         }
+        // replay one selected letter first: the run stays partial with two left
+        page.getByLabel("Select dead letter with key 7", new Page.GetByLabelOptions().setExact(true)).check();
+        page.getByTestId("btn-replay-selected").click();
+        assertThat(page.getByTestId("notice")).containsText("replayed 1 dead letters: 1 landed");
+        assertThat(page.getByTestId("dead-letter")).hasCount(2);
+        assertThat(page.getByTestId("run-status")).hasText("partial");
         page.getByTestId("btn-replay-all").click();
-        assertThat(page.getByTestId("notice")).containsText("3 landed");
+        assertThat(page.getByTestId("notice")).containsText("2 landed");
         assertThat(page.getByTestId("run-status")).hasText("succeeded");
         assertThat(page.getByTestId("no-dead-letters")).isVisible();
         page.locator("h1 a").click();
@@ -266,6 +272,14 @@ class DashboardIT {
         assertThat(page.getByTestId("run-status")).hasText("running");
         page.waitForCondition(() -> !page.getByTestId("counter-processed").textContent().equals("0"),
                 new Page.WaitForConditionOptions().setTimeout(60_000));
+        // while it runs, the syncs page refuses a second run of it and says why
+        Page list = page.context().newPage();
+        list.navigate(base() + "/ui/syncs");
+        assertThat(card(list, "cancel-me").getByTestId("btn-run-now")).isDisabled();
+        assertThat(card(list, "cancel-me").getByTestId("btn-run-now-reason")).containsText("is running");
+        assertThat(card(list, "cancel-me").getByTestId("link-active-run")).isVisible();
+        shot(list, "syncs-run-active");
+        list.close();
         page.getByTestId("btn-cancel").click();
         assertThat(page.getByTestId("run-status")).hasText("cancelled", new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(60_000));
         long processed = Long.parseLong(page.getByTestId("counter-processed").textContent().replace(",", ""));
