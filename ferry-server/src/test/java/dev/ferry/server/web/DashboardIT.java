@@ -143,7 +143,36 @@ class DashboardIT {
         return page.locator("[data-testid=sync-row][data-sync-name='" + name + "']");
     }
 
+    /** Every visible text's colour against its nearest opaque background: at least 4.5:1 (WCAG AA). */
+    static void assertContrast(Page page) {
+        @SuppressWarnings("unchecked")
+        List<Object> result = (List<Object>) page.evaluate("""
+                () => {
+                  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+                  const lum = ([r, g, b]) => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+                    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+                  const bg = el => { for (let e = el; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor);
+                    if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) return c.slice(0, 3); } return [255, 255, 255]; };
+                  const out = [];
+                  let checked = 0;
+                  for (const el of document.querySelectorAll('body *')) {
+                    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+                    if (!own || el.offsetParent === null && getComputedStyle(el).position !== 'fixed') continue;
+                    if (el.closest('.sr-only') || el.closest('.skip')) continue;
+                    const a = lum(rgb(getComputedStyle(el).color).slice(0, 3)), b = lum(bg(el));
+                    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+                    checked++;
+                    if (!(ratio >= 4.5)) out.push(el.tagName + ' "' + el.textContent.trim().slice(0, 30) + '" ' + ratio.toFixed(2));
+                  }
+                  out.unshift(checked);
+                  return out;
+                }""");
+        assertThat(((Number) result.get(0)).intValue()).as("texts checked on " + page.url()).isGreaterThan(3);
+        assertThat(result.subList(1, result.size())).as("text below 4.5:1 contrast on " + page.url()).isEmpty();
+    }
+
     void shot(Page page, String name) {
+        assertContrast(page);
         page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + ".png")).setFullPage(true));
     }
 
@@ -238,6 +267,13 @@ class DashboardIT {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(POISON_ROWS);
         }
+        // a full refresh reads everything again and rewrites nothing that is unchanged
+        page.navigate(base() + "/ui/syncs");
+        card(page, "poison").getByTestId("btn-full-refresh").click();
+        page.waitForURL("**/ui/runs/**");
+        assertThat(page.getByTestId("run-status")).hasText("succeeded", new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(60_000));
+        assertThat(page.getByTestId("counter-processed")).hasText(String.format("%,d", POISON_ROWS));
+        assertThat(page.getByTestId("counter-unchanged")).hasText(String.format("%,d", POISON_ROWS));
         page.context().close();
     }
 
@@ -249,6 +285,8 @@ class DashboardIT {
         mine.context().close();
 
         Page page = login(other);
+        page.keyboard().press("Tab"); // keyboard users land on the skip link first
+        assertThat(page.locator(":focus")).hasText("Skip to content");
         assertThat(page.getByTestId("tenant-name")).containsText("dash-other");
         assertThat(page.getByTestId("sync-row")).hasCount(0);
         assertThat(page.getByTestId("no-syncs")).isVisible();
@@ -261,6 +299,9 @@ class DashboardIT {
         page.navigate(base() + "/ui/syncs");
         assertThat(page).hasURL(base() + "/ui/login");
         shot(page, "login");
+        // the contrast check itself catches faint text
+        page.setContent("<main><h1>Faint</h1><p style='color:#aaaaaa'>grey on white</p><p>one</p><p>two</p><p>three</p></main>");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> assertContrast(page)).hasMessageContaining("grey on white");
         page.context().close();
     }
 

@@ -48,6 +48,20 @@ class LiveRunTest {
     }
 
     @Test
+    void aSourceThatPreparesFirstOwnsItsShareOfTheBar() {
+        WebSession s = new WebSession("t", "acme", "c");
+        Map<String, Object> v = new java.util.HashMap<>(view("running", "downloading", 0));
+        v.put("percentComplete", 30.0);
+        v.put("stats", Map.of("preparationShare", 0.6, "preparationProgress", 0.5, "bytesRead", 1000L, "totalBytes", 2000L));
+        String html = RunPanel.render(s, v, null);
+        assertThat(html).contains("<strong aria-current=\"step\">preparing (downloading, processing) 0–60 %</strong>",
+                "<span>saving rows 60–100 %</span>", "class=\"tick\" style=\"left:60.0%\"", "width:30.0%", "1,000 bytes of 2,000");
+        v.put("phase", "writing");
+        assertThat(RunPanel.render(s, v, null)).contains("<strong aria-current=\"step\">saving rows 60–100 %</strong>");
+        assertThat(RunPanel.render(s, view("running", "writing", 5), null)).contains("reading &amp; writing rows 0–100 %");
+    }
+
+    @Test
     void panelMarksStalledRunsAndEscapesMessages() {
         WebSession s = new WebSession("t", "acme", "c");
         Map<String, Object> v = new java.util.HashMap<>(view("running", "writing", 10));
