@@ -141,7 +141,11 @@ public class DashboardController {
                 .append("<p class=\"route\" data-testid=\"sync-route\">").append(esc(describe(def.get("source"))))
                 .append(" <span aria-hidden=\"true\">→</span><span class=\"sr-only\">to</span> ").append(esc(describe(def.get("destination")))).append("</p>");
         b.append("<dl class=\"facts\">");
-        b.append("<div><dt>Schedule</dt><dd data-testid=\"sync-schedule\">").append(esc(sync.schedule().map(DashboardController::schedule).orElse("manual only"))).append("</dd></div>");
+        Map<String, Object> sched = RunPanel.map(def.get("schedule"));
+        boolean paused = !sched.isEmpty() && sync.schedule().isEmpty();
+        String scheduleText = sync.schedule().map(DashboardController::schedule)
+                .orElse(sched.isEmpty() ? "manual only" : (sched.containsKey("cron") ? "cron " + sched.get("cron") : "every " + sched.get("every")) + " (paused)");
+        b.append("<div><dt>Schedule</dt><dd data-testid=\"sync-schedule\">").append(esc(scheduleText)).append("</dd></div>");
         if (last.isEmpty()) {
             b.append("<div><dt>Last run</dt><dd data-testid=\"sync-last-run\">never</dd></div>");
         } else {
@@ -158,6 +162,11 @@ public class DashboardController {
         b.append(Layout.postButton(s, "/ui/syncs/" + sync.id() + "/runs", "Run now", "btn-run-now", "primary", busy, null))
                 .append(Layout.postButton(s, "/ui/syncs/" + sync.id() + "/runs", "Full refresh", "btn-full-refresh", "", busy,
                         "<input type=\"hidden\" name=\"fullRefresh\" value=\"true\">"));
+        if (!sched.isEmpty()) {
+            b.append(Layout.postButton(s, "/ui/syncs/" + sync.id() + "/schedule", paused ? "Enable schedule" : "Disable schedule",
+                    paused ? "btn-schedule-enable" : "btn-schedule-disable", "", null,
+                    "<input type=\"hidden\" name=\"enabled\" value=\"" + paused + "\">"));
+        }
         active.ifPresent(a -> b.append("<a class=\"button\" href=\"/ui/runs/").append(esc(a.runId())).append("\" data-testid=\"link-active-run\">Watch the active run</a>"));
         b.append("<a class=\"button\" href=\"/ui/syncs/").append(esc(sync.id())).append("/history\" data-testid=\"link-history\">History</a>")
                 .append("<a class=\"button\" href=\"/ui/syncs/").append(esc(sync.id())).append("/edit\" data-testid=\"link-edit\">Edit</a>");
@@ -182,7 +191,7 @@ public class DashboardController {
     }
 
     private String nextRun(SyncService.Sync sync, List<Map<String, Object>> last) {
-        if (sync.schedule().isEmpty()) return "not scheduled";
+        if (sync.schedule().isEmpty()) return sync.definition().get("schedule") != null ? "paused" : "not scheduled";
         SyncService.Schedule sc = sync.schedule().get();
         Instant now = clock.instant();
         try {
@@ -211,6 +220,27 @@ public class DashboardController {
         try {
             RunService.RunRow r = runs.trigger(s.tenantId(), id, new RunService.RunOptions(fullRefresh ? Boolean.TRUE : null, null), "dashboard");
             return seeOther("/ui/runs/" + r.runId());
+        } catch (ApiException e) {
+            if (e.status() == HttpStatus.NOT_FOUND) throw e;
+            return seeOther("/ui/syncs?error=" + Html.url(e.getMessage()));
+        }
+    }
+
+    /** Pauses or resumes a sync's schedule: {@code schedule.enabled} in its definition, saved through the service. */
+    @PostMapping("/syncs/{id}/schedule")
+    ResponseEntity<String> schedule(HttpServletRequest req, @PathVariable String id, @RequestParam boolean enabled) {
+        WebSession s = WebSession.of(req);
+        SyncService.Sync sync = syncs.get(s.tenantId(), id);
+        Map<String, Object> def = JSON.convertValue(sync.definition(), new tools.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() {
+        });
+        if (!(def.get("schedule") instanceof Map<?, ?>)) return seeOther("/ui/syncs?error=" + Html.url(sync.name() + " has no schedule; add one in Edit."));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sched = (Map<String, Object>) def.get("schedule");
+        if (enabled) sched.remove("enabled");
+        else sched.put("enabled", false);
+        try {
+            syncs.update(s.tenantId(), id, def);
+            return seeOther("/ui/syncs?notice=" + Html.url((enabled ? "Resumed" : "Paused") + " the schedule of " + sync.name() + "."));
         } catch (ApiException e) {
             if (e.status() == HttpStatus.NOT_FOUND) throw e;
             return seeOther("/ui/syncs?error=" + Html.url(e.getMessage()));

@@ -90,6 +90,9 @@ class DashboardIT {
         syncs.create(acmeId, sync("big-table", "dash_src.big", "dash_dst.big", 4000));
         syncs.create(acmeId, sync("cancel-me", "dash_src.big", "dash_dst.big_cancel", 500));
         syncs.create(acmeId, sync("poison", "dash_src.poison", "dash_dst.poison", 1000));
+        Map<String, Object> scheduled = sync("scheduled", "dash_src.poison", "dash_dst.scheduled", 1000);
+        scheduled.put("schedule", Map.of("every", "12h"));
+        syncs.create(acmeId, scheduled);
         Files.createDirectories(SHOTS);
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
@@ -280,7 +283,7 @@ class DashboardIT {
     @Test
     void aSecondTenantSeesNoneOfTheFirstTenantsSyncs() {
         Page mine = login(acme);
-        assertThat(mine.getByTestId("sync-row")).hasCount(3);
+        assertThat(mine.getByTestId("sync-row")).hasCount(4);
         String someRun = base() + "/ui/syncs/" + syncs.list(acmeId).get(0).id() + "/history";
         mine.context().close();
 
@@ -290,7 +293,7 @@ class DashboardIT {
         assertThat(page.getByTestId("tenant-name")).containsText("dash-other");
         assertThat(page.getByTestId("sync-row")).hasCount(0);
         assertThat(page.getByTestId("no-syncs")).isVisible();
-        for (String name : List.of("big-table", "cancel-me", "poison")) assertThat(page.locator("body")).not().containsText(name);
+        for (String name : List.of("big-table", "cancel-me", "poison", "scheduled")) assertThat(page.locator("body")).not().containsText(name);
         var response = page.navigate(someRun);
         assertThat(response.status()).isEqualTo(404);
         assertThat(page.locator("body")).not().containsText("big-table");
@@ -351,6 +354,18 @@ class DashboardIT {
         page.getByTestId("field-source.table").fill("dash_src.poison");
         page.getByTestId("btn-save").click();
         assertThat(page.getByTestId("notice")).containsText("Saved poison");
+
+        // pause and resume a schedule: kept in the definition, not fired while paused
+        Locator sched = card(page, "scheduled");
+        assertThat(sched.getByTestId("sync-schedule")).hasText("every 12 h 0 min");
+        sched.getByTestId("btn-schedule-disable").click();
+        assertThat(page.getByTestId("notice")).containsText("Paused the schedule of scheduled");
+        assertThat(card(page, "scheduled").getByTestId("sync-schedule")).hasText("every 12h (paused)");
+        assertThat(card(page, "scheduled").getByTestId("sync-next-run")).hasText("paused");
+        card(page, "scheduled").getByTestId("btn-schedule-enable").click();
+        assertThat(page.getByTestId("notice")).containsText("Resumed the schedule of scheduled");
+        assertThat(card(page, "scheduled").getByTestId("sync-schedule")).hasText("every 12 h 0 min");
+        assertThat(card(page, "scheduled").getByTestId("sync-next-run")).not().hasText("paused");
 
         // phone width: the syncs page still fits (no horizontal scrolling of the page)
         page.setViewportSize(375, 800);
