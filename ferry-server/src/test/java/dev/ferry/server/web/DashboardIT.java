@@ -94,9 +94,14 @@ class DashboardIT {
         scheduled.put("schedule", Map.of("every", "12h"));
         syncs.create(acmeId, scheduled);
         Files.createDirectories(SHOTS);
+        Path chromium = Paths.get(System.getProperty("ferry.chromium", "/usr/bin/chromium"));
+        if (!Files.isExecutable(chromium)) {
+            throw new IllegalStateException(chromium + " is missing: install Debian's chromium with `apt-get install -y chromium` "
+                    + "(or point -Dferry.chromium=PATH at a Chromium binary)");
+        }
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(Paths.get(System.getProperty("ferry.chromium", "/usr/bin/chromium")))
+                .setExecutablePath(chromium)
                 .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking"))
                 .setHeadless(true));
     }
