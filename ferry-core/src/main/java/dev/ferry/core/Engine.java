@@ -518,11 +518,16 @@ public final class Engine {
      * the run's failed count drops by them, and a run with none left turns succeeded.
      */
     public RunInfo replay(String runId, SyncJob job) {
+        return replay(runId, job, letter -> true);
+    }
+
+    /** Replays only the run's dead letters that {@code which} selects (the dashboard's "replay selected"). */
+    public RunInfo replay(String runId, SyncJob job, java.util.function.Predicate<DeadLetter> which) {
         RunInfo original = store.findRun(runId).orElseThrow(() -> new ConfigException(
                 "run " + runId + " is not in the state store; list runs with: ferry history"));
         // skipped records broke a rule of the sync file: re-sending them would skip them again; a run after the
         // source record (or the rule) is fixed picks them up
-        List<DeadLetter> letters = store.deadLetters(runId).stream().filter(l -> !l.skipped()).toList();
+        List<DeadLetter> letters = store.deadLetters(runId).stream().filter(l -> !l.skipped()).filter(which).toList();
         if (letters.isEmpty()) return original;
         Lease lease = store.acquireLease(job.destinationResource(), newRunId());
         Retrier retrier = new Retrier(job.retry(), runId);

@@ -299,11 +299,16 @@ public class RunService {
     }
 
     public Map<String, Object> replay(String tenantId, String runId) {
+        return replay(tenantId, runId, Optional.empty());
+    }
+
+    /** Replays the run's dead letters, or only those with the given ids. */
+    public Map<String, Object> replay(String tenantId, String runId, Optional<java.util.Set<Long>> onlyIds) {
         RunRow r = get(tenantId, runId);
         if (r.active()) throw ApiException.conflict("run " + runId + " is still active; replay its dead letters when it has ended");
         Sync sync = syncs.get(tenantId, r.syncId());
         try {
-            RunInfo after = engine.replay(runId, syncs.job(sync));
+            RunInfo after = engine.replay(runId, syncs.job(sync), d -> onlyIds.map(ids -> ids.contains(d.id())).orElse(true));
             return RunViews.asMap(after);
         } catch (LeaseHeldException e) {
             throw ApiException.conflict("another run holds the destination; replay when it has ended");

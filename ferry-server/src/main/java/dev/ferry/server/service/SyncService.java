@@ -312,14 +312,23 @@ public class SyncService {
         }
     }
 
+    /** A paused schedule ({@code enabled: false}) stays in the definition, validated, but is not scheduled. */
     private static Optional<Schedule> schedule(Object v, List<String> problems) {
+        Optional<Schedule> s = scheduleOf(v, problems);
+        if (v instanceof Map<?, ?> m && m.containsKey("enabled") && !(m.get("enabled") instanceof Boolean)) {
+            problems.add("schedule.enabled: give true or false");
+        }
+        return v instanceof Map<?, ?> m && Boolean.FALSE.equals(m.get("enabled")) ? Optional.empty() : s;
+    }
+
+    private static Optional<Schedule> scheduleOf(Object v, List<String> problems) {
         if (v == null) return Optional.empty();
         if (!(v instanceof Map<?, ?> m)) {
             problems.add("schedule: give {cron: \"0 */15 * * * *\"} or {every: 30m}");
             return Optional.empty();
         }
         for (Object k : m.keySet()) {
-            if (!k.equals("cron") && !k.equals("every")) problems.add("schedule." + k + ": unknown key; use cron or every");
+            if (!k.equals("cron") && !k.equals("every") && !k.equals("enabled")) problems.add("schedule." + k + ": unknown key; use cron, every or enabled");
         }
         Object cron = m.get("cron");
         Object every = m.get("every");
