@@ -25,6 +25,10 @@ public class AuthFilter extends OncePerRequestFilter {
     public AuthFilter(FerryProperties props, TenantService tenants) {
         this.props = props;
         this.tenants = tenants;
+        if (props.adminToken() == null) {
+            org.slf4j.LoggerFactory.getLogger(AuthFilter.class).warn(
+                    "FERRY_ADMIN_TOKEN is not set: no one can create tenants; set it and restart to manage tenants");
+        }
     }
 
     @Override
