@@ -99,8 +99,10 @@ final class PostgresWriter extends JdbcWriter {
     @Override
     protected void onConnect() throws SQLException {
         try (Statement st = connection.createStatement()) {
-            st.execute("CREATE TEMP TABLE IF NOT EXISTS " + stage + " (LIKE " + names.target()
-                    + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
+            // only the columns this writer sends, without the table's constraints: a table may have more columns
+            // (a bidirectional side's own modification time) that the merge leaves alone
+            st.execute("CREATE TEMP TABLE IF NOT EXISTS " + stage + " ON COMMIT DELETE ROWS AS SELECT "
+                    + String.join(", ", columnsSql) + " FROM " + names.target() + " WITH NO DATA");
         }
         connection.commit();
     }
