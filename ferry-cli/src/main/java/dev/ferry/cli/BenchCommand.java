@@ -364,6 +364,8 @@ final class BenchCommand implements Callable<Integer> {
             exec("CREATE TABLE " + t + " (LIKE " + source + " INCLUDING ALL)");
             exec("INSERT INTO " + t + " SELECT * FROM " + source);
             exec("CREATE INDEX ON " + t + " (editdate)");
+            // each side keeps its own modification time (not synchronised): a row written by Ferry gets the default
+            exec("ALTER TABLE " + t + " ALTER COLUMN editdate SET DEFAULT now()");
             exec("ANALYZE " + t);
         }
         Path state = freshDir("bidirectional");
@@ -393,7 +395,7 @@ final class BenchCommand implements Callable<Integer> {
             String pickA = "SELECT " + KEY + " FROM " + a + " ORDER BY md5(" + KEY + " || 'a" + r + "') LIMIT " + changed;
             String pickB = "SELECT " + KEY + " FROM " + b + " ORDER BY md5(" + KEY + " || 'b" + r + "') LIMIT " + (changed - conflicting);
             exec("CREATE TEMP TABLE pick_a AS " + pickA);
-            exec("CREATE TEMP TABLE pick_b AS " + pickB + " EXCEPT SELECT * FROM pick_a");
+            exec("CREATE TEMP TABLE pick_b AS SELECT " + KEY + " FROM (" + pickB + ") x WHERE " + KEY + " NOT IN (SELECT " + KEY + " FROM pick_a)");
             exec("INSERT INTO pick_b SELECT " + KEY + " FROM pick_a LIMIT " + conflicting);
             exec("UPDATE " + a + " t SET status = 'A" + r + "', editdate = now() FROM pick_a p WHERE t." + KEY + " = p." + KEY);
             exec("UPDATE " + b + " t SET status = 'B" + r + "', editdate = now() FROM pick_b p WHERE t." + KEY + " = p." + KEY);

@@ -99,8 +99,10 @@ final class PostgresWriter extends JdbcWriter {
     @Override
     protected void onConnect() throws SQLException {
         try (Statement st = connection.createStatement()) {
-            st.execute("CREATE TEMP TABLE IF NOT EXISTS " + stage + " (LIKE " + names.target()
-                    + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
+            // only the columns this writer sends, without the table's constraints: a table may have more columns
+            // (a bidirectional side's own modification time) that the merge leaves alone
+            st.execute("CREATE TEMP TABLE IF NOT EXISTS " + stage + " ON COMMIT DELETE ROWS AS SELECT "
+                    + String.join(", ", columnsSql) + " FROM " + names.target() + " WITH NO DATA");
         }
         connection.commit();
     }
@@ -159,7 +161,7 @@ final class PostgresWriter extends JdbcWriter {
 
     /**
      * COPY into the stage (as a write does), then one join that returns only the rows that would be inserted or
-     * updated, with the table's current values; the caller rolls back, so the stage empties and nothing is kept.
+     * updated, with the table's current values. Only the session's temporary stage is written, and emptied.
      */
     @Override
     protected WritePreview previewBatch(Batch batch) throws SQLException {
@@ -172,6 +174,12 @@ final class PostgresWriter extends JdbcWriter {
         int n = readers.length;
         List<RowChange> changes = new ArrayList<>();
         long inserted = 0, updated = 0;
+        try (Statement st = connection.createStatement()) {
+            // the stage has no statistics: left alone the planner may hash the whole table for every batch; look each
+            // staged key up in the primary key instead, as the merge does (transaction-local, rolled back after)
+            st.execute("SET LOCAL enable_hashjoin = off");
+            st.execute("SET LOCAL enable_mergejoin = off");
+        }
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(previewSql)) {
             while (rs.next()) {
                 Object[] row = new Object[n];
@@ -188,6 +196,9 @@ final class PostgresWriter extends JdbcWriter {
                 changes.add(new RowChange(row, java.util.Optional.ofNullable(before)));
             }
         }
+        // commit, not roll back: the transaction touched only the temporary stage, and ON COMMIT DELETE ROWS truncates
+        // it; a rollback would leave the batch's rows behind as dead tuples that every later join scans again
+        connection.commit();
         return new WritePreview(new WriteResult(inserted, updated, batch.size() - inserted - updated), changes);
     }
 
