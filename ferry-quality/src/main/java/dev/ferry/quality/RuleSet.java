@@ -15,12 +15,15 @@ public final class RuleSet {
     private final List<Normalizer[]> chains;
     private final List<Rule.Named> rules;
     private final List<BlockingKey> blocking;
+    private final boolean[] symmetric;
 
     RuleSet(List<Feature> features, List<Normalizer[]> chains, List<Rule.Named> rules, List<BlockingKey> blocking) {
         this.features = List.copyOf(features);
         this.chains = List.copyOf(chains);
         this.rules = List.copyOf(rules);
         this.blocking = List.copyOf(blocking);
+        this.symmetric = new boolean[this.rules.size()];
+        for (int i = 0; i < symmetric.length; i++) symmetric[i] = this.rules.get(i).symmetric();
     }
 
     public List<Feature> features() {
@@ -72,9 +75,11 @@ public final class RuleSet {
      * first. A rule that passes on missing values alone does not count.
      */
     public Optional<Match> match(Prepared a, Prepared b) {
-        for (Rule.Named r : rules) {
-            double s = Math.max(evidence(r.rule().score(a, b)), evidence(r.rule().score(b, a)));
-            if (s >= 0) return Optional.of(new Match(r.name(), s));
+        for (int i = 0; i < rules.size(); i++) {
+            Rule rule = rules.get(i).rule();
+            double s = evidence(rule.score(a, b));
+            if (!symmetric[i]) s = Math.max(s, evidence(rule.score(b, a)));
+            if (s >= 0) return Optional.of(new Match(rules.get(i).name(), s));
         }
         return Optional.empty();
     }
