@@ -51,8 +51,13 @@ public enum Method {
     /** The code compared by a phonetic method ("|"-separated alternatives), or the value itself. */
     public String encode(String normalised) {
         if (normalised == null) return null;
-        String letters = normalised.replaceAll("[^a-z ]", "").trim();
         if (!phonetic()) return normalised;
+        StringBuilder sb = new StringBuilder(normalised.length());
+        for (int i = 0; i < normalised.length(); i++) {
+            char c = normalised.charAt(i);
+            if ((c >= 'a' && c <= 'z') || c == ' ') sb.append(c);
+        }
+        String letters = sb.toString().trim();
         if (letters.isEmpty()) return null;
         return switch (this) {
             case DOUBLE_METAPHONE -> {

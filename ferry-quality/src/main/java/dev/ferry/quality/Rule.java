@@ -70,5 +70,17 @@ public sealed interface Rule {
 
     /** A top-level rule with the name lineage records. */
     record Named(String name, Rule rule) {
+        /** True when no condition compares two different fields: then score(a, b) = score(b, a). */
+        public boolean symmetric() {
+            return symmetric(rule);
+        }
+
+        private static boolean symmetric(Rule r) {
+            return switch (r) {
+                case Condition c -> c.left() == c.right();
+                case All a -> a.rules().stream().allMatch(Named::symmetric);
+                case Any a -> a.rules().stream().allMatch(Named::symmetric);
+            };
+        }
     }
 }

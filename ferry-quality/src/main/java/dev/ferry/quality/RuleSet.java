@@ -15,12 +15,16 @@ public final class RuleSet {
     private final List<Normalizer[]> chains;
     private final List<Rule.Named> rules;
     private final List<BlockingKey> blocking;
+    private final boolean[] symmetric;
 
     RuleSet(List<Feature> features, List<Normalizer[]> chains, List<Rule.Named> rules, List<BlockingKey> blocking) {
         this.features = List.copyOf(features);
         this.chains = List.copyOf(chains);
         this.rules = List.copyOf(rules);
         this.blocking = List.copyOf(blocking);
+        for (int i = 0; i < this.features.size(); i++) caches.add(new java.util.concurrent.ConcurrentHashMap<>());
+        this.symmetric = new boolean[this.rules.size()];
+        for (int i = 0; i < symmetric.length; i++) symmetric[i] = this.rules.get(i).symmetric();
     }
 
     public List<Feature> features() {
@@ -50,20 +54,32 @@ public final class RuleSet {
     public Prepared prepare(Function<String, String> field) {
         String[] values = new String[features.size()];
         for (int i = 0; i < values.length; i++) {
-            Feature f = features.get(i);
-            String v = field.apply(f.field());
-            if (v != null && !v.isBlank()) {
-                for (Normalizer n : chains.get(i)) {
-                    v = n.apply(v);
-                    if (v == null) break;
-                }
-                v = f.encoding().encode(v);
-            } else {
-                v = null;
+            String raw = field.apply(features.get(i).field());
+            if (raw == null || raw.isBlank()) continue;
+            // names, cities and companies repeat across records: normalise each distinct value once
+            Map<String, String> cache = caches.get(i);
+            String v = cache.get(raw);
+            if (v == null) {
+                v = compute(i, raw);
+                if (cache.size() > CACHE_LIMIT) cache.clear();
+                cache.put(raw, v == null ? MISSING : v);
             }
-            values[i] = v;
+            values[i] = v == MISSING ? null : v;
         }
         return new Prepared(values);
+    }
+
+    private static final String MISSING = new String("\u0000missing");
+    private static final int CACHE_LIMIT = 100_000;
+    private final List<Map<String, String>> caches = new ArrayList<>();
+
+    private String compute(int i, String raw) {
+        String v = raw;
+        for (Normalizer n : chains.get(i)) {
+            v = n.apply(v);
+            if (v == null) return null;
+        }
+        return features.get(i).encoding().encode(v);
     }
 
     /**
@@ -72,9 +88,11 @@ public final class RuleSet {
      * first. A rule that passes on missing values alone does not count.
      */
     public Optional<Match> match(Prepared a, Prepared b) {
-        for (Rule.Named r : rules) {
-            double s = Math.max(evidence(r.rule().score(a, b)), evidence(r.rule().score(b, a)));
-            if (s >= 0) return Optional.of(new Match(r.name(), s));
+        for (int i = 0; i < rules.size(); i++) {
+            Rule rule = rules.get(i).rule();
+            double s = evidence(rule.score(a, b));
+            if (!symmetric[i]) s = Math.max(s, evidence(rule.score(b, a)));
+            if (s >= 0) return Optional.of(new Match(rules.get(i).name(), s));
         }
         return Optional.empty();
     }

@@ -13,7 +13,19 @@ final class Text {
     }
 
     static String collapseWhitespace(String s) {
-        return s.trim().replaceAll("\\s+", " ");
+        StringBuilder out = new StringBuilder(s.length());
+        boolean space = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isWhitespace(c)) {
+                space = !out.isEmpty();
+            } else {
+                if (space) out.append(' ');
+                space = false;
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /**

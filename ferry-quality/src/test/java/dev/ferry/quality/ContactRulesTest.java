@@ -74,9 +74,11 @@ class ContactRulesTest {
 
     @Test
     void nameAndBirthDate() {
-        var other = contact("first_name", "Rob", "last_name", "Muller", "birth_date", "1980-03-12", "city", "Boston");
+        var other = contact("first_name", "Rob", "last_name", "Muller", "birth_date", "1980-03-12");
         assertThat(match(bob, other)).map(Match::rule).contains("name_birth_date");
         assertThat(shareBlock(bob, other)).isTrue();
+        var elsewhere = contact("first_name", "Rob", "last_name", "Muller", "birth_date", "1980-03-12", "city", "Boston");
+        assertThat(match(bob, elsewhere)).as("a namesake born the same day in another city").isEmpty();
     }
 
     @Test
