@@ -50,7 +50,9 @@ class ServerApiIT {
     static final String SRC = "jdbc:h2:mem:srv_api_src;DB_CLOSE_DELAY=-1";
     static final String DST = "jdbc:h2:mem:srv_api_dst;DB_CLOSE_DELAY=-1";
     /** Rows of the slow tables, synced one row per batch: a run that stays active for a few seconds. */
-    static final int SLOW = 1500;
+    // one-row batches of this many rows last seconds even on a quiet machine (1,500 took 0.1 s): runs stay active
+    // long enough for the 409, cancel and schedule-skip checks
+    static final int SLOW = 20_000;
 
     @LocalServerPort
     int port;
@@ -70,7 +72,7 @@ class ServerApiIT {
             st.execute("INSERT INTO items SELECT x, 'item-' || x, MOD(x, 150) FROM SYSTEM_RANGE(1, 3000)");
             for (String t : List.of("slow1", "slow2", "slow3", "slow4")) {
                 st.execute("CREATE TABLE " + t + " (id INT PRIMARY KEY, name VARCHAR(40), v INT)");
-                st.execute("INSERT INTO " + t + " SELECT * FROM items WHERE id <= " + SLOW);
+                st.execute("INSERT INTO " + t + " SELECT x, 'item-' || x, MOD(x, 150) FROM SYSTEM_RANGE(1, " + SLOW + ")");
             }
         }
     }
