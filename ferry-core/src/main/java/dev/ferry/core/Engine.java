@@ -42,7 +42,6 @@ public final class Engine {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Object END = new Object();
 
     private final StateStore store;
     private final Connectors connectors;
@@ -369,24 +368,7 @@ public final class Engine {
                          DestinationWriter writer, Retrier retrier, RunListener listener, CancelToken cancel, Schema schema,
                          DigestPlan digests, TransformStage stage) {
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(Math.max(1, job.readAhead()));
-        Thread reader = Thread.ofPlatform().daemon().name("ferry-reader-" + run.runId()).start(() -> {
-            try (SourceReader r = retrier.call(() -> source.open(spec, start.position()))) {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Optional<Batch> b = retrier.call(r::next);
-                    if (b.isEmpty()) break;
-                    queue.put(b.get());
-                }
-                queue.put(END);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Throwable t) {
-                try {
-                    queue.put(t);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        });
+        Thread reader = ReadAhead.start("ferry-reader-" + run.runId(), source, spec, start.position(), retrier, queue);
         int[] keyIdx = schema.indexesOf(job.key());
         long seq = start.nextSeq();
         long lastPublish = 0;
@@ -395,7 +377,7 @@ public final class Engine {
         try {
             while (true) {
                 Object item = queue.take();
-                if (item == END) return true;
+                if (item == ReadAhead.END) return true;
                 if (item instanceof Throwable t) {
                     if (t instanceof RuntimeException re) throw re;
                     throw new SyncException(ErrorClassifier.describe(t), t);

@@ -32,7 +32,6 @@ import java.util.concurrent.BlockingQueue;
  * meant for the service's {@code POST /api/v1/syncs/{id}/preview}.
  */
 public final class Previewer {
-    private static final Object END = new Object();
     private final StateStore store;
     private final Connectors connectors;
     private final Clock clock;
@@ -107,29 +106,12 @@ public final class Previewer {
     private long read(SyncJob job, Source source, ReadSpec spec, Optional<String> after, DestinationWriter writer,
                       Retrier retrier, Tally tally) {
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(Math.max(1, job.readAhead()));
-        Thread reader = Thread.ofPlatform().daemon().name("ferry-preview-reader").start(() -> {
-            try (SourceReader r = retrier.call(() -> source.open(spec, after))) {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Optional<Batch> b = retrier.call(r::next);
-                    if (b.isEmpty()) break;
-                    queue.put(b.get());
-                }
-                queue.put(END);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Throwable t) {
-                try {
-                    queue.put(t);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        });
+        Thread reader = ReadAhead.start("ferry-preview-reader", source, spec, after, retrier, queue);
         long read = 0;
         try {
             while (true) {
                 Object item = queue.take();
-                if (item == END) return read;
+                if (item == ReadAhead.END) return read;
                 if (item instanceof Throwable t) {
                     if (t instanceof RuntimeException re) throw re;
                     throw new SyncException(ErrorClassifier.describe(t), t);

@@ -24,24 +24,16 @@ enum Database {
         throw new IllegalArgumentException("ferry.state: '" + redact(url) + "' is not an H2, PostgreSQL or MariaDB JDBC URL");
     }
 
-    /** H2 files are shared with the state store (and other processes): the same settings the store adds. */
+    /** H2 files are shared with the state store (and other processes): the store's own settings, plus a lock wait in memory. */
     static String withDefaults(String url) {
         if (url.startsWith("jdbc:h2:mem:") && !url.toUpperCase(Locale.ROOT).contains(";LOCK_TIMEOUT=")) {
             return url + ";LOCK_TIMEOUT=10000"; // concurrent triggers wait on the tenant's row lock
         }
-        if (!isH2File(url)) return url;
-        String upper = url.toUpperCase(Locale.ROOT);
-        StringBuilder s = new StringBuilder(url);
-        if (!upper.contains(";AUTO_SERVER=")) s.append(";AUTO_SERVER=TRUE");
-        if (!upper.contains(";LOCK_TIMEOUT=")) s.append(";LOCK_TIMEOUT=10000");
-        if (!upper.contains(";WRITE_DELAY=")) s.append(";WRITE_DELAY=0");
-        return s.toString();
+        return dev.ferry.store.StoreUrl.withDefaults(url);
     }
 
     static boolean isH2File(String url) {
-        if (!url.startsWith("jdbc:h2:")) return false;
-        String rest = url.substring("jdbc:h2:".length());
-        return !(rest.startsWith("mem:") || rest.startsWith("tcp:") || rest.startsWith("ssl:") || rest.startsWith("zip:"));
+        return dev.ferry.store.StoreUrl.isH2File(url);
     }
 
     /** The file path of an H2 file URL without its settings ("./.ferry/state"). */

@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Helpers for state-store JDBC URLs: safe display, H2 file defaults, the PostgreSQL schema. */
-final class StoreUrl {
+public final class StoreUrl {
     private static final Pattern PASSWORD = Pattern.compile("(?i)(password|pwd)=[^&;]*");
     private static final Pattern USERINFO = Pattern.compile("//([^/@:]+):[^/@]*@");
     private static final Pattern PG_SCHEMA = Pattern.compile("[?&]currentSchema=([^&]+)");
@@ -24,7 +24,7 @@ final class StoreUrl {
      * H2 file databases get AUTO_SERVER=TRUE so a second process (a `ferry status`, or another `ferry run`
      * checking the lease) can open the same file while a run holds it; the first opener serves the others over TCP.
      */
-    static String withDefaults(String url) {
+    public static String withDefaults(String url) {
         if (!isH2File(url)) return url;
         String upper = url.toUpperCase(Locale.ROOT);
         StringBuilder s = new StringBuilder(url);
@@ -36,7 +36,7 @@ final class StoreUrl {
         return s.toString();
     }
 
-    static boolean isH2File(String url) {
+    public static boolean isH2File(String url) {
         if (!url.startsWith("jdbc:h2:")) return false;
         String rest = url.substring("jdbc:h2:".length());
         return !(rest.startsWith("mem:") || rest.startsWith("tcp:") || rest.startsWith("ssl:") || rest.startsWith("zip:"));
