@@ -49,13 +49,18 @@ class BenchSmokeIT {
         assertThat(report.get("allStepsOk").asBoolean()).isTrue();
         Map<String, JsonNode> steps = new HashMap<>();
         report.get("steps").forEach(s -> steps.put(s.get("id").asString(), s));
-        assertThat(steps).containsOnlyKeys("baseline", "full_load", "unchanged_rerun", "incremental", "mariadb_full_load", "big_full_load");
+        assertThat(steps).containsOnlyKeys("baseline", "full_load", "unchanged_rerun", "incremental", "mariadb_full_load", "big_full_load",
+                "preview", "preview_run", "bidirectional");
         steps.values().forEach(s -> {
             assertThat(s.get("outcome").asString()).as(s.get("id").asString() + ": " + s.get("problem")).isEqualTo("ok");
             assertThat(s.get("repetitions")).hasSize(1);
             assertThat(s.get("medianWallSeconds").asDouble()).isPositive();
         });
 
+        // the preview predicts the run that follows it; the bidirectional step's counts are checked by the bench itself
+        assertThat(steps.get("preview").get("counters").get("updated").asLong())
+                .isEqualTo(steps.get("preview_run").get("counters").get("updated").asLong()).isPositive();
+        assertThat(steps.get("bidirectional").get("counters").get("conflicts").asLong()).isPositive();
         assertCounters(steps.get("full_load"), ROWS, 0, 0);
         assertThat(steps.get("full_load").get("peakHeapBytes").asLong()).isPositive();
         assertCounters(steps.get("unchanged_rerun"), 0, 0, ROWS);
