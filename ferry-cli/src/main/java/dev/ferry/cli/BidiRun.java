@@ -1,6 +1,5 @@
 package dev.ferry.cli;
 
-import dev.ferry.core.CancelToken;
 import dev.ferry.core.Connectors;
 import dev.ferry.core.RunInfo;
 import dev.ferry.core.RunListener;
@@ -9,8 +8,6 @@ import dev.ferry.core.bidi.BidiEngine;
 import dev.ferry.core.bidi.BidiJob;
 
 import java.time.Clock;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /** {@code ferry run} of a bidirectional sync file (and its --dry-run). */
 final class BidiRun {
@@ -25,28 +22,7 @@ final class BidiRun {
             else PreviewOutput.print(System.out, p);
             return FerryCli.OK;
         }
-        CancelToken cancel = new CancelToken();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            cancel.cancel();
-            try {
-                done.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }, "ferry-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        RunInfo r;
-        try {
-            r = engine.run(job, RunListener.NONE, cancel);
-        } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) {
-                // already shutting down
-            }
-        }
+        RunInfo r = FerryCli.cancellable(cancel -> engine.run(job, RunListener.NONE, cancel));
         if (json) Console.json(System.out, r);
         else System.out.println(Console.summary(r));
         return Console.exitCode(r);

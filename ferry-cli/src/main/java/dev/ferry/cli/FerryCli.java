@@ -93,6 +93,17 @@ public final class FerryCli {
 
     /** Runs a job with a progress display; SIGINT/SIGTERM stops it after the current batch (resumable). */
     static RunInfo runWithProgress(Engine engine, SyncJob job, boolean showProgress) {
+        try (ProgressDisplay progress = new ProgressDisplay(job.name(), interactive(), System.err)) {
+            RunListener listener = showProgress ? progress : RunListener.NONE;
+            return cancellable(cancel -> engine.run(job, listener, cancel));
+        }
+    }
+
+    /**
+     * Runs {@code body} with a token that SIGINT/SIGTERM cancels; the shutdown waits (up to 30 s) for the body to stop
+     * at its next batch boundary, so the checkpoint is kept and the next run resumes.
+     */
+    static <T> T cancellable(java.util.function.Function<CancelToken, T> body) {
         CancelToken cancel = new CancelToken();
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -104,9 +115,8 @@ public final class FerryCli {
             }
         }, "ferry-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (ProgressDisplay progress = new ProgressDisplay(job.name(), interactive(), System.err)) {
-            RunListener listener = showProgress ? progress : RunListener.NONE;
-            return engine.run(job, listener, cancel);
+        try {
+            return body.apply(cancel);
         } finally {
             done.countDown();
             try {
