@@ -335,8 +335,8 @@ final class CsvSource implements Source {
         if (rows >= 0) return 1.0;
         double downloadShare = download != null ? 0.75 : 0.0; // of the preparation: 60 of 80
         if ("downloading".equals(phase)) {
-            long got = download.bytesDownloaded();
-            return download.contentLength().stream().mapToDouble(len -> len > 0 ? downloadShare * Math.min(1.0, (double) got / len) : 0).findFirst().orElse(0.0);
+            long length = download.contentLength().orElse(0); // unknown length: no share until the bytes are in
+            return length > 0 ? downloadShare * Math.min(1.0, (double) download.bytesDownloaded() / length) : 0.0;
         }
         long size = sizeBytes;
         double processed = size > 0 ? Math.min(1.0, scannedBytes / (2.0 * size)) : 0;
