@@ -173,28 +173,54 @@ public final class Engine {
                 }
             }
             DigestPlan digests;
+            List<DestinationWriter> laneWriters = new ArrayList<>();
+            Thread counting = null;
             try (writer) {
                 digests = planDigests(store, job, resume.isPresent(), source, spec, writer, run, retrier, false);
+                // a pass cut into key ranges read and written side by side; a resumed one carries on with its ranges
+                List<Lanes.State> lanes = resume.flatMap(Checkpoint::position).filter(p -> Lanes.isLanes(Optional.of(p)))
+                        .map(Lanes::decode).orElse(null);
+                boolean mayLane = lanes == null && resume.isEmpty() && job.lanes() > 1 && stage == null
+                        && (mode == WriteMode.UPSERT || mode == WriteMode.APPEND) && digests.ranges().isEmpty()
+                        && !digests.readNothing() && destination.concurrentWriters();
                 if (digests.sourceRows().isPresent()) {
                     // the range digests counted the source already: no separate count
                     run.counters(run.counters().withTotal(digests.sourceRows().getAsLong()));
+                } else if (mayLane && job.cursor().isEmpty()
+                        && (lanes = split(source, spec, job.lanes(), retrier)) != null) {
+                    // the count only feeds percent and ETA: it runs beside the first batches instead of before them
+                    counting = countBeside(run, source, spec, retrier);
                 } else {
                     ReadSpec planned = spec;
                     Plan plan = whileTicking(run, source, listener, () -> retrier.call(() -> source.plan(planned)));
                     if (resume.isEmpty()) spec = spec.withCursorTo(plan.cursorTo().or(spec::cursorFrom));
                     plan.totalRows().ifPresent(t -> run.counters(run.counters().withTotal(t)));
                     plan.totalBytes().ifPresent(b -> run.stats.put("totalBytes", b));
+                    if (mayLane) lanes = split(source, spec, job.lanes(), retrier);
                 }
                 ReadSpec readSpec = spec.withRanges(digests.ranges());
+                if (lanes != null) {
+                    run.stats.put("lanes", lanes.size());
+                    if (destination.concurrentWriters()) {
+                        // opened before any lane writes, so each finds the table as the pass found it
+                        for (int i = 1; i < lanes.size(); i++) {
+                            laneWriters.add(retrier.call(() -> destination.open(written,
+                                    new WriteSpec(job.table(), writtenKey, mode, job.name(), resume.isEmpty(), ascending))));
+                        }
+                    }
+                }
                 run.stats.putAll(source.stats());
                 notePreparation(run, source);
                 run.phase(Phase.READING);
                 publish(run, listener);
                 Checkpoint first = resume.orElse(new Checkpoint(run.runId(), Optional.empty(), readSpec.cursorFrom(),
                         readSpec.cursorTo(), 0, run.counters()));
-                boolean completed = !digests.readNothing()
-                        ? pump(job, run, lease, source, readSpec, first, writer, retrier, listener, cancel, schema, digests, stage)
-                        : true;
+                Pass pass = new Pass(job, run, lease, readSpec, first, retrier, listener, cancel, schema, digests, stage, lanes);
+                List<DestinationWriter> writers = new ArrayList<>();
+                writers.add(writer);
+                writers.addAll(laneWriters);
+                boolean completed = !digests.readNothing() ? pump(pass, source, writers) : true;
+                if (counting != null) counting.join();
                 run.stats.putAll(source.stats());
                 source.contentVersion().ifPresent(v -> run.stats.put(CONTENT_VERSION, v));
                 run.stats.put(CONFIG_VERSION, configVersion(job));
@@ -205,7 +231,20 @@ public final class Engine {
                 }
                 run.phase(Phase.FINISHING);
                 publish(run, listener);
+                for (DestinationWriter w : laneWriters) retrier.run(w::complete);
                 retrier.run(writer::complete);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SyncException("interrupted", e);
+            } finally {
+                if (counting != null) counting.interrupt();
+                for (DestinationWriter w : laneWriters) {
+                    try {
+                        w.close();
+                    } catch (RuntimeException e) {
+                        log.warn("run={} could not close a lane's writer: {}", run.runId(), ErrorClassifier.describe(e));
+                    }
+                }
             }
             // promote first: a crash in between leaves an in-progress pass, whose resume drops the digests
             if (digests.recording() && digests.complete()) store.promoteDigests(job.name());
@@ -363,26 +402,160 @@ public final class Engine {
         if (!problems.isEmpty()) throw new ConfigException(problems);
     }
 
-    /** Reads on a separate thread through a bounded queue while this thread writes; returns false if cancelled. */
-    private boolean pump(SyncJob job, RunTracker run, Lease lease, Source source, ReadSpec spec, Checkpoint start,
-                         DestinationWriter writer, Retrier retrier, RunListener listener, CancelToken cancel, Schema schema,
-                         DigestPlan digests, TransformStage stage) {
+    /** The source's key ranges for {@code parts} lanes, or null when it cannot split (or the rows are too few). */
+    private static List<Lanes.State> split(Source source, ReadSpec spec, int parts, Retrier retrier) {
+        List<dev.ferry.spi.KeyRange> ranges = retrier.call(() -> source.split(spec, parts));
+        return ranges.size() > 1 ? Lanes.start(ranges) : null;
+    }
+
+    /** Counts the rows to read on a thread of its own; the total appears when the count returns. */
+    private Thread countBeside(RunTracker run, Source source, ReadSpec spec, Retrier retrier) {
+        return Thread.ofPlatform().daemon().name("ferry-count-" + run.runId()).start(() -> {
+            try {
+                Plan plan = retrier.call(() -> source.plan(spec));
+                synchronized (run) {
+                    plan.totalRows().ifPresent(t -> run.counters(run.counters().withTotal(t)));
+                }
+                plan.totalBytes().ifPresent(b -> run.stats.put("totalBytes", b));
+            } catch (RuntimeException e) {
+                log.warn("run={} could not count the rows to read (no percent or ETA): {}", run.runId(), ErrorClassifier.describe(e));
+            }
+        });
+    }
+
+    /**
+     * One pass: its settings and what its lanes share. Counters, checkpoints, dead letters and listener calls of
+     * every lane happen under the lock of {@link Pass#run}, so a checkpoint always holds every lane's last commit.
+     */
+    private static final class Pass {
+        final SyncJob job;
+        final RunTracker run;
+        final Lease lease;
+        final ReadSpec spec;
+        final Checkpoint start;
+        final Retrier retrier;
+        final RunListener listener;
+        final CancelToken cancel;
+        final Schema schema;
+        final DigestPlan digests;
+        final TransformStage stage;
+        final int[] keyIdx;
+        /** null: one stream, whose checkpoints hold the source's own position */
+        final List<Lanes.State> lanes;
+        long seq;
+        long lastPublish;
+        volatile boolean stop;
+
+        Pass(SyncJob job, RunTracker run, Lease lease, ReadSpec spec, Checkpoint start, Retrier retrier,
+             RunListener listener, CancelToken cancel, Schema schema, DigestPlan digests, TransformStage stage,
+             List<Lanes.State> lanes) {
+            this.job = job;
+            this.run = run;
+            this.lease = lease;
+            this.spec = spec;
+            this.start = start;
+            this.retrier = retrier;
+            this.listener = listener;
+            this.cancel = cancel;
+            this.schema = schema;
+            this.digests = digests;
+            this.stage = stage;
+            this.keyIdx = schema.indexesOf(job.key());
+            this.lanes = lanes == null ? null : new ArrayList<>(lanes);
+            this.seq = start.nextSeq();
+        }
+    }
+
+    /**
+     * Reads and writes the pass: one stream on this thread, or its lanes each on a thread of its own with its own
+     * writer (one after another with the first writer when the destination takes one writer only). Returns false if
+     * cancelled; the first lane to fail stops the others and its error is thrown.
+     */
+    private boolean pump(Pass pass, Source source, List<DestinationWriter> writers) throws InterruptedException {
+        if (pass.lanes == null) {
+            return runLane(pass, source, -1, pass.spec, pass.start.position(), pass.digests.bases(), writers.get(0));
+        }
+        List<Integer> open = new ArrayList<>();
+        for (int i = 0; i < pass.lanes.size(); i++) if (!pass.lanes.get(i).done()) open.add(i);
+        if (writers.size() < pass.lanes.size()) {
+            for (int i : open) {
+                if (!runLane(pass, source, i, laneSpec(pass, i), pass.lanes.get(i).after(), laneBases(i), writers.get(0))) return false;
+            }
+            return true;
+        }
+        List<Thread> threads = new ArrayList<>();
+        boolean[] completed = new boolean[pass.lanes.size()];
+        Throwable[] failure = new Throwable[1];
+        for (int i : open) {
+            Optional<String> after = pass.lanes.get(i).after();
+            threads.add(Thread.ofPlatform().name("ferry-lane-" + i + "-" + pass.run.runId()).start(() -> {
+                try {
+                    completed[i] = runLane(pass, source, i, laneSpec(pass, i), after, laneBases(i), writers.get(i));
+                } catch (Throwable t) {
+                    synchronized (failure) {
+                        if (failure[0] == null) failure[0] = t;
+                    }
+                } finally {
+                    if (!completed[i]) pass.stop = true;
+                }
+            }));
+        }
+        try {
+            for (Thread t : threads) t.join();
+        } finally {
+            pass.stop = true;
+            for (Thread t : threads) t.join();
+        }
+        if (failure[0] instanceof RuntimeException re) throw re;
+        if (failure[0] instanceof Error err) throw err;
+        if (failure[0] != null) throw new SyncException(ErrorClassifier.describe(failure[0]), failure[0]);
+        for (int i : open) if (!completed[i]) return false;
+        return true;
+    }
+
+    private static ReadSpec laneSpec(Pass pass, int lane) {
+        return pass.spec.withRanges(List.of(pass.lanes.get(lane).range()));
+    }
+
+    /** Digest ordinals of lane i follow those of lane i-1, so the pass's digests stay in key order. */
+    private static List<Long> laneBases(int lane) {
+        return List.of(lane * STRIDE);
+    }
+
+    /**
+     * One stream of batches (lane -1: the whole pass) read on a separate thread through a bounded queue while this
+     * thread writes. Returns false if cancelled or stopped because another lane failed.
+     */
+    private boolean runLane(Pass pass, Source source, int lane, ReadSpec spec, Optional<String> after, List<Long> bases,
+                            DestinationWriter writer) throws InterruptedException {
+        SyncJob job = pass.job;
+        RunTracker run = pass.run;
+        TransformStage stage = pass.stage;
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(Math.max(1, job.readAhead()));
-        Thread reader = ReadAhead.start("ferry-reader-" + run.runId(), source, spec, start.position(), retrier, queue);
-        int[] keyIdx = schema.indexesOf(job.key());
-        long seq = start.nextSeq();
-        long lastPublish = 0;
+        Thread reader = ReadAhead.start("ferry-reader-" + (lane < 0 ? "" : lane + "-") + run.runId(), source, spec, after,
+                pass.retrier, queue);
         int rangeIndex = 0;
         long withinRange = 0;
         try {
             while (true) {
-                Object item = queue.take();
-                if (item == ReadAhead.END) return true;
+                Object item = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (item == null) {
+                    if (pass.stop || pass.cancel.isCancelled()) return false;
+                    continue;
+                }
+                if (item == ReadAhead.END) {
+                    if (lane >= 0) {
+                        synchronized (run) {
+                            pass.lanes.set(lane, pass.lanes.get(lane).finished());
+                        }
+                    }
+                    return true;
+                }
                 if (item instanceof Throwable t) {
                     if (t instanceof RuntimeException re) throw re;
                     throw new SyncException(ErrorClassifier.describe(t), t);
                 }
-                if (cancel.isCancelled()) return false;
+                if (pass.cancel.isCancelled() || pass.stop) return false;
                 Batch batch = (Batch) item;
                 run.read(batch.size());
                 run.phase(Phase.WRITING);
@@ -390,67 +563,73 @@ public final class Engine {
                 Map<Object[], String> bad = new IdentityHashMap<>();
                 WriteResult r;
                 int skipped = 0;
+                TransformStage.Result tr = null;
                 if (stage == null) {
-                    r = writeBisecting(writer, batch, retrier, bad);
+                    r = writeBisecting(writer, batch, pass.retrier, bad);
                 } else {
-                    TransformStage.Result tr = stage.write(writer, batch, retrier);
+                    tr = stage.write(writer, batch, pass.retrier);
                     r = tr.primary();
                     bad = tr.failed();
                     skipped = tr.skipped().size();
-                    List<DeadLetter> letters = new ArrayList<>(stage.skippedLetters(run.runId(), job.name(), tr.skipped(), clock.instant()));
-                    if (!letters.isEmpty()) store.addDeadLetters(letters);
-                    TableCounters.add(run.stats, job.table(), r, 0);
-                    for (dev.ferry.spi.LinkedResult lr : tr.linked()) TableCounters.add(run.stats, lr.table(), lr.written(), lr.deleted());
-                    tr.skipped().values().forEach(v -> TableCounters.skippedBy(run.stats, v));
                 }
-                List<DeadLetter> letters = new ArrayList<>(deadLetters(run, job, schema, keyIdx, bad));
-                letters.addAll(rejectedLetters(run, job, batch));
-                // before the checkpoint: a crash in between redoes the batch, which writes the same letters again
-                if (!letters.isEmpty()) store.addDeadLetters(letters);
-                int failed = letters.size();
-                Counters c = run.counters();
-                run.counters(new Counters(c.total(), c.processed() + batch.size() + batch.rejected().size(), c.inserted() + r.inserted(),
-                        c.updated() + r.updated(), c.unchanged() + r.unchanged(), c.skipped() + skipped, c.failed() + failed,
-                        c.merged() + r.merged()));
-                seq++;
-                Optional<DigestEntry> digest = Optional.empty();
-                if (digests.recording() && digests.complete()) {
-                    if (batch.digest().isEmpty()) {
-                        digests.intact().set(false); // a batch without a digest: this pass cannot vouch for its ranges
-                    } else {
-                        dev.ferry.spi.RangeDigest d = batch.digest().get();
-                        while (rangeIndex + 1 < spec.ranges().size() && spec.ranges().get(rangeIndex + 1).from().equals(d.firstKey())) {
-                            rangeIndex++;
-                            withinRange = 0;
-                        }
-                        long ordinal = digests.bases().get(Math.min(rangeIndex, digests.bases().size() - 1)) + withinRange++;
-                        // a range with dead letters must be read again next time, not vouched for
-                        digest = Optional.of(new DigestEntry(ordinal, failed == 0 ? d : new dev.ferry.spi.RangeDigest(d.firstKey(), -1, 0)));
+                synchronized (run) {
+                    if (tr != null) {
+                        List<DeadLetter> letters = new ArrayList<>(stage.skippedLetters(run.runId(), job.name(), tr.skipped(), clock.instant()));
+                        if (!letters.isEmpty()) store.addDeadLetters(letters);
+                        TableCounters.add(run.stats, job.table(), r, 0);
+                        for (dev.ferry.spi.LinkedResult lr : tr.linked()) TableCounters.add(run.stats, lr.table(), lr.written(), lr.deleted());
+                        tr.skipped().values().forEach(v -> TableCounters.skippedBy(run.stats, v));
                     }
+                    List<DeadLetter> letters = new ArrayList<>(deadLetters(run, job, pass.schema, pass.keyIdx, bad));
+                    letters.addAll(rejectedLetters(run, job, batch));
+                    // before the checkpoint: a crash in between redoes the batch, which writes the same letters again
+                    if (!letters.isEmpty()) store.addDeadLetters(letters);
+                    int failed = letters.size();
+                    Counters c = run.counters();
+                    run.counters(new Counters(c.total(), c.processed() + batch.size() + batch.rejected().size(), c.inserted() + r.inserted(),
+                            c.updated() + r.updated(), c.unchanged() + r.unchanged(), c.skipped() + skipped, c.failed() + failed,
+                            c.merged() + r.merged()));
+                    long seq = ++pass.seq;
+                    Optional<DigestEntry> digest = Optional.empty();
+                    DigestPlan digests = pass.digests;
+                    if (digests.recording() && digests.complete()) {
+                        if (batch.digest().isEmpty()) {
+                            digests.intact().set(false); // a batch without a digest: this pass cannot vouch for its ranges
+                        } else {
+                            dev.ferry.spi.RangeDigest d = batch.digest().get();
+                            while (rangeIndex + 1 < spec.ranges().size() && spec.ranges().get(rangeIndex + 1).from().equals(d.firstKey())) {
+                                rangeIndex++;
+                                withinRange = 0;
+                            }
+                            long ordinal = bases.get(Math.min(rangeIndex, bases.size() - 1)) + withinRange++;
+                            // a range with dead letters must be read again next time, not vouched for
+                            digest = Optional.of(new DigestEntry(ordinal, failed == 0 ? d : new dev.ferry.spi.RangeDigest(d.firstKey(), -1, 0)));
+                        }
+                    }
+                    String position;
+                    if (lane < 0) {
+                        position = batch.position();
+                    } else {
+                        pass.lanes.set(lane, pass.lanes.get(lane).withAfter(batch.position()));
+                        position = Lanes.encode(pass.lanes);
+                    }
+                    store.saveCheckpoint(pass.lease, job.name(), new Checkpoint(run.runId(), Optional.of(position),
+                            spec.cursorFrom(), spec.cursorTo(), seq, run.counters(), digest));
+                    pass.listener.onBatch(run.runId(), seq - 1, batch.size(), Duration.ofNanos(System.nanoTime() - batchStart));
+                    if (batch.bytes() > 0) run.stats.merge("bytesRead", batch.bytes(), (a, b) -> ((Number) a).longValue() + ((Number) b).longValue());
+                    source.phase().ifPresent(p -> run.stats.put("sourcePhase", p));
+                    long now = clock.millis();
+                    if (now - pass.lastPublish >= progressEvery.toMillis()) {
+                        pass.lastPublish = now;
+                        publish(run, pass.listener);
+                    }
+                    if (log.isDebugEnabled()) log.debug("run={} batch={} lane={} rows={} inserted={} updated={} unchanged={} failed={}",
+                            run.runId(), seq - 1, lane, batch.size(), r.inserted(), r.updated(), r.unchanged(), failed);
                 }
-                store.saveCheckpoint(lease, job.name(), new Checkpoint(run.runId(), Optional.of(batch.position()),
-                        spec.cursorFrom(), spec.cursorTo(), seq, run.counters(), digest));
-                listener.onBatch(run.runId(), seq - 1, batch.size(), Duration.ofNanos(System.nanoTime() - batchStart));
-                if (batch.bytes() > 0) run.stats.merge("bytesRead", batch.bytes(), (a, b) -> ((Number) a).longValue() + ((Number) b).longValue());
-                source.phase().ifPresent(p -> run.stats.put("sourcePhase", p));
-                long now = clock.millis();
-                if (now - lastPublish >= progressEvery.toMillis()) {
-                    lastPublish = now;
-                    publish(run, listener);
-                }
-                if (log.isDebugEnabled()) log.debug("run={} batch={} rows={} inserted={} updated={} unchanged={} failed={}",
-                        run.runId(), seq - 1, batch.size(), r.inserted(), r.updated(), r.unchanged(), failed);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SyncException("interrupted", e);
         } finally {
             reader.interrupt();
-            try {
-                reader.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            reader.join(10_000);
         }
     }
 

@@ -78,7 +78,16 @@ public final class Previewer {
                 tally.inserted = before.inserted();
                 tally.updated = before.updated();
                 tally.unchanged = before.unchanged();
-                long read = digests.readNothing() ? 0 : read(job, source, readSpec, resume.flatMap(Checkpoint::position), writer, retrier, tally);
+                Optional<String> after = resume.flatMap(Checkpoint::position);
+                long read = 0;
+                if (Lanes.isLanes(after)) {
+                    // a pass interrupted in lanes: what each lane has left
+                    for (Lanes.State lane : Lanes.decode(after.get())) {
+                        if (!lane.done()) read += read(job, source, readSpec.withRanges(List.of(lane.range())), lane.after(), writer, retrier, tally);
+                    }
+                } else if (!digests.readNothing()) {
+                    read = read(job, source, readSpec, after, writer, retrier, tally);
+                }
                 Map<String, Long> counts = new LinkedHashMap<>();
                 counts.put("inserted", tally.inserted);
                 counts.put("updated", tally.updated);

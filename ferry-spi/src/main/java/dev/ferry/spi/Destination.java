@@ -7,6 +7,15 @@ public interface Destination extends AutoCloseable {
     DestinationWriter open(Schema schema, WriteSpec spec);
 
     /**
+     * True when several writers opened with the same spec may write disjoint key ranges of one pass at the same
+     * time, each in its own transactions (UPSERT and APPEND; never asked for REPLACE). False (the default) keeps a
+     * pass to one writer — e.g. a writer that matches records against each other across batches.
+     */
+    default boolean concurrentWriters() {
+        return false;
+    }
+
+    /**
      * A writer for a preview: only {@link DestinationWriter#preview}, {@link DestinationWriter#countRows} and
      * {@link DestinationWriter#close} are called, and nothing the destination keeps may change (no table is created:
      * a missing table previews as empty).

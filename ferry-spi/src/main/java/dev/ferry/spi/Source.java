@@ -32,6 +32,16 @@ public interface Source extends AutoCloseable {
     }
 
     /**
+     * Cuts the rows {@code spec} selects into about {@code parts} contiguous key ranges of similar size, so that
+     * several readers (each with {@code spec.withRanges(List.of(range))}) can read them side by side. The ranges
+     * cover the whole key space in ascending order (the first has no {@code from}, the last no {@code to}). Empty
+     * (the default) when the source cannot read key ranges, or the rows are too few for a split to pay.
+     */
+    default List<KeyRange> split(ReadSpec spec, int parts) {
+        return List.of();
+    }
+
+    /**
      * True when every pass delivers each key at most once and in ascending key order across batches (keyset
      * readers of a table keyed by a unique key). Destinations may then load an empty table without merging.
      */

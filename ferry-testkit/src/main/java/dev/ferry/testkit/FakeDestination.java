@@ -47,6 +47,7 @@ public final class FakeDestination implements Destination {
     private volatile String poisonColumn;
     private volatile Predicate<Object> poison;
     private volatile Consumer<Batch> beforeWrite = b -> { };
+    private volatile boolean concurrentWriters;
 
     private final AtomicLong writeCalls = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
@@ -85,6 +86,12 @@ public final class FakeDestination implements Destination {
     /** Called at the start of every write call, on the writer's thread (block here to stall the writer). */
     public FakeDestination beforeWrite(Consumer<Batch> hook) {
         this.beforeWrite = hook;
+        return this;
+    }
+
+    /** Whether the engine may write a pass through several writers at once (as SQL destinations allow). */
+    public FakeDestination concurrentWriters(boolean value) {
+        this.concurrentWriters = value;
         return this;
     }
 
@@ -174,6 +181,11 @@ public final class FakeDestination implements Destination {
     }
 
     // --- Destination
+
+    @Override
+    public boolean concurrentWriters() {
+        return concurrentWriters;
+    }
 
     @Override
     public DestinationWriter open(Schema schema, WriteSpec spec) {

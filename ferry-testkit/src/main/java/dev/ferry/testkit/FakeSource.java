@@ -38,6 +38,7 @@ public final class FakeSource implements Source {
     private final AtomicLong closes = new AtomicLong();
     private volatile boolean countable = true;
     private volatile boolean digests;
+    private volatile boolean splittable;
     private volatile Consumer<Batch> onBatch = b -> { };
 
     public FakeSource() {
@@ -107,6 +108,12 @@ public final class FakeSource implements Source {
     /** Digest key ranges (like a database source that can hash ranges where the data lives). */
     public FakeSource digests(boolean value) {
         this.digests = value;
+        return this;
+    }
+
+    /** Whether {@link #split} cuts the keys into ranges (as the PostgreSQL source does) or declines. */
+    public FakeSource splittable(boolean value) {
+        this.splittable = value;
         return this;
     }
 
@@ -221,6 +228,28 @@ public final class FakeSource implements Source {
             public void close() {
             }
         };
+    }
+
+    /** Equal shares of the keys the spec selects, cut at actual keys; none below two batches a part. */
+    @Override
+    public List<dev.ferry.spi.KeyRange> split(ReadSpec spec, int parts) {
+        if (!splittable || parts < 2) return List.of();
+        Range range = Range.of(this, spec);
+        List<Long> keys = new ArrayList<>();
+        for (Map.Entry<Long, Object[]> e : rows.entrySet()) {
+            if (range.matchesFrom(e.getValue()) && range.matchesTo(e.getValue())) keys.add(e.getKey());
+        }
+        int worth = (int) Math.min(parts, keys.size() / (2L * spec.batchSize()));
+        if (worth < 2) return List.of();
+        List<dev.ferry.spi.KeyRange> out = new ArrayList<>();
+        Optional<String> from = Optional.empty();
+        for (int p = 1; p < worth; p++) {
+            Optional<String> to = Optional.of(encodePosition(keys.get((int) ((long) keys.size() * p / worth))));
+            out.add(new dev.ferry.spi.KeyRange(from, to));
+            from = to;
+        }
+        out.add(new dev.ferry.spi.KeyRange(from, Optional.empty()));
+        return out;
     }
 
     @Override

@@ -57,6 +57,12 @@ final class JdbcDestination implements Destination {
         }
     }
 
+    /** Plain writers each hold their own connection and stage; a dedup writer matches across batches, so not it. */
+    @Override
+    public boolean concurrentWriters() {
+        return dedup.isEmpty();
+    }
+
     @Override
     public DestinationWriter open(Schema schema, WriteSpec spec) {
         Target t = target(schema, spec, spec.mode() == WriteMode.REPLACE);

@@ -5,6 +5,7 @@ import dev.ferry.spi.ColumnType;
 import dev.ferry.spi.ConfigException;
 import dev.ferry.spi.Plan;
 import dev.ferry.spi.RangeDigest;
+import dev.ferry.spi.KeyRange;
 import dev.ferry.spi.ReadSpec;
 import dev.ferry.spi.Schema;
 import dev.ferry.spi.SourceReader;
@@ -28,6 +29,7 @@ final class JdbcSource implements Source {
     private final Dialect dialect;
     private final String from;       // "schema"."table" or (query) q
     private final String what;       // for messages
+    private final boolean isTable;   // a table (not a query): its pages can be sampled
     private final int fetchSize;
     private final Connection connection; // for schema() and plan(); readers open their own
     private final Schema schema;
@@ -40,7 +42,9 @@ final class JdbcSource implements Source {
         if (table.isPresent()) {
             this.from = dialect.qualifiedTable(table.get(), settings.path() + ".table");
             this.what = "table " + table.get();
+            this.isTable = true;
         } else {
+            this.isTable = false;
             this.from = "(" + stripSemicolon(query.orElseThrow()) + ") q";
             this.what = "query";
         }
@@ -202,6 +206,64 @@ final class JdbcSource implements Source {
             case "varchar" -> "text";
             default -> typeNames.get(i);
         };
+    }
+
+    /** Pages sampled to place the split points: a few thousand keys, whatever the table's size. */
+    private static final int SAMPLE_PAGES = 100;
+
+    /**
+     * Key ranges of similar size, from the keys on a random sample of the table's pages ({@code TABLESAMPLE
+     * SYSTEM}: no scan of the table). Only where the COPY reader runs (it reads key ranges), for a one-column key of
+     * a table; none when the sample suggests fewer than four batches a part.
+     */
+    @Override
+    public List<KeyRange> split(ReadSpec spec, int parts) {
+        if (parts < 2 || !isTable || !copyReadable() || spec.key().size() != 1) return List.of();
+        Column key = column(spec.key().get(0), "key");
+        if (PgRangeDigests.keyType(key.type()).isEmpty()) return List.of();
+        Filter filter = cursorFilter(spec);
+        try {
+            long pages;
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT pg_relation_size(to_regclass(?)) / current_setting('block_size')::int")) {
+                ps.setString(1, from);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    pages = rs.getLong(1);
+                }
+            }
+            if (pages < 2L * parts) return List.of();
+            double percent = Math.min(100.0, 100.0 * SAMPLE_PAGES / pages);
+            List<Object> sample = new ArrayList<>();
+            String sql = "SELECT " + dialect.quoteExact(key.name()) + " FROM " + from + " TABLESAMPLE SYSTEM (" + percent
+                    + ") REPEATABLE (0)" + (filter.sql().isEmpty() ? "" : " WHERE " + filter.sql())
+                    + " ORDER BY " + dialect.quoteExact(key.name());
+            Values.Reader reader = Values.reader(key.type(), dialect);
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                filter.bind(ps, 1, dialect);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) sample.add(reader.read(rs, 1));
+                }
+            }
+            double estimatedRows = sample.size() * 100.0 / percent;
+            int worth = (int) Math.min(parts, estimatedRows / (4.0 * spec.batchSize()));
+            if (worth < 2) return List.of();
+            List<KeyRange> out = new ArrayList<>();
+            Optional<String> from = Optional.empty();
+            for (int p = 1; p < worth; p++) {
+                Object at = sample.get((int) ((long) sample.size() * p / worth));
+                if (at == null) continue;
+                Optional<String> to = Optional.of(Values.encodeKey(new Object[]{at}));
+                if (to.equals(from)) continue;
+                out.add(new KeyRange(from, to));
+                from = to;
+            }
+            out.add(new KeyRange(from, Optional.empty()));
+            return out.size() < 2 ? List.of() : out;
+        } catch (SQLException e) {
+            throw new SyncException("cannot sample the keys of " + what + " in " + settings.safeUrl() + ": "
+                    + Jdbc.firstLine(e.getMessage()), e);
+        }
     }
 
     /** Only where the COPY reader runs: it is the one that digests batches and reads key ranges. */

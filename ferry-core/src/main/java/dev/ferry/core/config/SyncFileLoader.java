@@ -37,7 +37,7 @@ public final class SyncFileLoader {
     private static final Set<String> TOP_KEYS = Set.of("name", "source", "destination", "batch", "retry", "state", "transform", "derive", "dedup",
             "direction", "a", "b", "conflicts", "deletions", "exclude");
     private static final Set<String> BIDI_ONLY = Set.of("a", "b", "conflicts", "deletions", "exclude");
-    private static final Set<String> BATCH_KEYS = Set.of("size", "readAhead");
+    private static final Set<String> BATCH_KEYS = Set.of("size", "readAhead", "parallel");
     private static final Set<String> RETRY_KEYS = Set.of("initialDelay", "multiplier", "maxAttempts", "jitter", "maxDelay");
     private static final Set<String> SOURCE_COMMON = Set.of("type", "key", "cursor");
     private static final Set<String> DEST_COMMON = Set.of("type", "table", "mode");
@@ -213,6 +213,7 @@ public final class SyncFileLoader {
         unknownKeys(batch, BATCH_KEYS, "batch", problems);
         int batchSize = intValue(batch.get("size"), 10_000, "batch.size", 1, 1_000_000, problems);
         int readAhead = intValue(batch.get("readAhead"), 2, "batch.readAhead", 1, 64, problems);
+        int lanes = intValue(batch.get("parallel"), SyncJob.DEFAULT_LANES, "batch.parallel", 1, 16, problems);
 
         Map<String, Object> retry = optionalSection(root, "retry", problems);
         unknownKeys(retry, RETRY_KEYS, "retry", problems);
@@ -234,7 +235,7 @@ public final class SyncFileLoader {
         }
         if (!problems.isEmpty()) throw new ConfigException(problems);
         SyncJob job = new SyncJob(name, srcType, srcCfg, dstType, dstCfg, table, key, cursor, mode, batchSize, readAhead,
-                new RetrySettings(initial, multiplier, attempts, jitter, maxDelay), false, Optional.ofNullable(origin), transform);
+                new RetrySettings(initial, multiplier, attempts, jitter, maxDelay), false, Optional.ofNullable(origin), transform, lanes);
         return new SyncFile(job, state);
     }
 
