@@ -91,4 +91,31 @@ class PgRangeDigestIT {
             DB.execute("DROP TABLE IF EXISTS it_jdbc_pg_ranges.kept");
         }
     }
+
+    @Test
+    void splitCutsTheKeysIntoContiguousRangesOfSimilarSizeThatTogetherReadEveryRowOnce() {
+        try (Source source = open()) {
+            List<KeyRange> ranges = source.split(spec(), 3);
+            assertThat(ranges).hasSize(3);
+            assertThat(ranges.get(0).from()).isEmpty();
+            assertThat(ranges.get(2).to()).isEmpty();
+            for (int i = 1; i < ranges.size(); i++) assertThat(ranges.get(i).from()).isEqualTo(ranges.get(i - 1).to());
+            long total = 0;
+            java.util.Set<String> keys = new java.util.HashSet<>();
+            for (KeyRange r : ranges) {
+                long rows = 0;
+                for (Batch b : read(source, spec().withRanges(List.of(r)))) {
+                    rows += b.size();
+                    for (Object[] row : b.rows()) assertThat(keys.add((String) row[0])).isTrue();
+                }
+                // a sample of pages places the cuts: each part near a third, never empty
+                assertThat(rows).as("rows in %s", r).isBetween((long) (ROWS / 3 * 0.6), (long) (ROWS / 3 * 1.4));
+                total += rows;
+            }
+            assertThat(total).isEqualTo(read(source, spec()).stream().mapToLong(Batch::size).sum());
+            // too few rows for the parts to pay (four batches a part): no split
+            ReadSpec bigBatches = new ReadSpec(List.of("taskdetailkey"), Optional.empty(), Optional.empty(), Optional.empty(), ROWS / 4);
+            assertThat(source.split(bigBatches, 2)).isEmpty();
+        }
+    }
 }
