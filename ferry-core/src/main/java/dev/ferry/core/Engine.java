@@ -196,7 +196,12 @@ public final class Engine {
                     if (resume.isEmpty()) spec = spec.withCursorTo(plan.cursorTo().or(spec::cursorFrom));
                     plan.totalRows().ifPresent(t -> run.counters(run.counters().withTotal(t)));
                     plan.totalBytes().ifPresent(b -> run.stats.put("totalBytes", b));
-                    if (mayLane) lanes = split(source, spec, job.lanes(), retrier);
+                    if (mayLane) {
+                        // counted: as many lanes as get four batches each (the source's own estimate cannot see a filter)
+                        long rows = plan.totalRows().orElse(Long.MAX_VALUE);
+                        int parts = (int) Math.min(job.lanes(), rows / (4L * job.batchSize()));
+                        if (parts > 1) lanes = split(source, spec, parts, retrier);
+                    }
                 }
                 ReadSpec readSpec = spec.withRanges(digests.ranges());
                 if (lanes != null) {
