@@ -178,14 +178,15 @@ public final class Engine {
             try (writer) {
                 digests = planDigests(store, job, resume.isPresent(), source, spec, writer, run, retrier, false);
                 // a pass cut into key ranges read and written side by side; a resumed one carries on with its ranges
-                List<Lanes.State> lanes = resume.flatMap(Checkpoint::position).filter(p -> Lanes.isLanes(Optional.of(p)))
-                        .map(Lanes::decode).orElse(null);
+                Lanes.Plan lanes = resume.flatMap(Checkpoint::position).filter(p -> Lanes.isLanes(Optional.of(p)))
+                        .map(p -> Lanes.resumed(Lanes.decode(p))).orElse(null);
                 boolean mayLane = lanes == null && resume.isEmpty() && job.lanes() > 1 && stage == null
-                        && (mode == WriteMode.UPSERT || mode == WriteMode.APPEND) && digests.ranges().isEmpty()
-                        && !digests.readNothing() && destination.concurrentWriters();
+                        && (mode == WriteMode.UPSERT || mode == WriteMode.APPEND) && !digests.readNothing()
+                        && destination.concurrentWriters();
                 if (digests.sourceRows().isPresent()) {
                     // the range digests counted the source already: no separate count
                     run.counters(run.counters().withTotal(digests.sourceRows().getAsLong()));
+                    if (mayLane) lanes = Lanes.fromChanged(digests.ranges(), digests.bases(), job.lanes(), LANE_BATCHES);
                 } else if (mayLane && job.cursor().isEmpty()
                         && (lanes = split(source, spec, job.lanes(), retrier)) != null) {
                     // the count only feeds percent and ETA: it runs beside the first batches instead of before them
@@ -199,7 +200,7 @@ public final class Engine {
                     if (mayLane) {
                         // counted: as many lanes as get four batches each (the source's own estimate cannot see a filter)
                         long rows = plan.totalRows().orElse(Long.MAX_VALUE);
-                        int parts = (int) Math.min(job.lanes(), rows / (4L * job.batchSize()));
+                        int parts = (int) Math.min(job.lanes(), rows / ((long) LANE_BATCHES * job.batchSize()));
                         if (parts > 1) lanes = split(source, spec, parts, retrier);
                     }
                 }
@@ -407,10 +408,13 @@ public final class Engine {
         if (!problems.isEmpty()) throw new ConfigException(problems);
     }
 
+    /** Fewer batches than this per lane, and a second stream costs more (connections, stages) than it saves. */
+    static final int LANE_BATCHES = 4;
+
     /** The source's key ranges for {@code parts} lanes, or null when it cannot split (or the rows are too few). */
-    private static List<Lanes.State> split(Source source, ReadSpec spec, int parts, Retrier retrier) {
+    static Lanes.Plan split(Source source, ReadSpec spec, int parts, Retrier retrier) {
         List<dev.ferry.spi.KeyRange> ranges = retrier.call(() -> source.split(spec, parts));
-        return ranges.size() > 1 ? Lanes.start(ranges) : null;
+        return ranges.size() > 1 ? Lanes.fromSplit(ranges) : null;
     }
 
     /** Counts the rows to read on a thread of its own; the total appears when the count returns. */
@@ -447,13 +451,14 @@ public final class Engine {
         final int[] keyIdx;
         /** null: one stream, whose checkpoints hold the source's own position */
         final List<Lanes.State> lanes;
+        final Lanes.Plan plan;
         long seq;
         long lastPublish;
         volatile boolean stop;
 
         Pass(SyncJob job, RunTracker run, Lease lease, ReadSpec spec, Checkpoint start, Retrier retrier,
              RunListener listener, CancelToken cancel, Schema schema, DigestPlan digests, TransformStage stage,
-             List<Lanes.State> lanes) {
+             Lanes.Plan plan) {
             this.job = job;
             this.run = run;
             this.lease = lease;
@@ -466,7 +471,8 @@ public final class Engine {
             this.digests = digests;
             this.stage = stage;
             this.keyIdx = schema.indexesOf(job.key());
-            this.lanes = lanes == null ? null : new ArrayList<>(lanes);
+            this.plan = plan;
+            this.lanes = plan == null ? null : new ArrayList<>(plan.states());
             this.seq = start.nextSeq();
         }
     }
@@ -484,7 +490,7 @@ public final class Engine {
         for (int i = 0; i < pass.lanes.size(); i++) if (!pass.lanes.get(i).done()) open.add(i);
         if (writers.size() < pass.lanes.size()) {
             for (int i : open) {
-                if (!runLane(pass, source, i, laneSpec(pass, i), pass.lanes.get(i).after(), laneBases(i), writers.get(0))) return false;
+                if (!runLane(pass, source, i, laneSpec(pass, i), pass.lanes.get(i).after(), pass.plan.bases().get(i), writers.get(0))) return false;
             }
             return true;
         }
@@ -495,7 +501,7 @@ public final class Engine {
             Optional<String> after = pass.lanes.get(i).after();
             threads.add(Thread.ofPlatform().name("ferry-lane-" + i + "-" + pass.run.runId()).start(() -> {
                 try {
-                    completed[i] = runLane(pass, source, i, laneSpec(pass, i), after, laneBases(i), writers.get(i));
+                    completed[i] = runLane(pass, source, i, laneSpec(pass, i), after, pass.plan.bases().get(i), writers.get(i));
                 } catch (Throwable t) {
                     synchronized (failure) {
                         if (failure[0] == null) failure[0] = t;
@@ -519,12 +525,7 @@ public final class Engine {
     }
 
     private static ReadSpec laneSpec(Pass pass, int lane) {
-        return pass.spec.withRanges(List.of(pass.lanes.get(lane).range()));
-    }
-
-    /** Digest ordinals of lane i follow those of lane i-1, so the pass's digests stay in key order. */
-    private static List<Long> laneBases(int lane) {
-        return List.of(lane * STRIDE);
+        return pass.spec.withRanges(pass.plan.ranges().get(lane));
     }
 
     /**

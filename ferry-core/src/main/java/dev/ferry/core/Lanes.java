@@ -72,4 +72,57 @@ final class Lanes {
         for (KeyRange r : ranges) out.add(new State(r, Optional.empty(), false));
         return out;
     }
+
+    /**
+     * The lanes of a pass: each lane's state (its covering range, for the checkpoint), the key ranges it reads in
+     * this run, and the digest ordinal bases of those ranges.
+     */
+    record Plan(List<State> states, List<List<KeyRange>> ranges, List<List<Long>> bases) {
+        int size() {
+            return states.size();
+        }
+    }
+
+    /** Lanes over a source's split: one range each, digest ordinals of lane i after those of lane i-1. */
+    static Plan fromSplit(List<KeyRange> split) {
+        List<List<KeyRange>> ranges = new ArrayList<>();
+        List<List<Long>> bases = new ArrayList<>();
+        for (int i = 0; i < split.size(); i++) {
+            ranges.add(List.of(split.get(i)));
+            bases.add(List.of(i * Engine.STRIDE));
+        }
+        return new Plan(start(split), ranges, bases);
+    }
+
+    /**
+     * Lanes over the key ranges the digests found changed (each about one batch): contiguous groups, at least
+     * {@code perLane} ranges a lane; null when that leaves fewer than two lanes. A lane's checkpoint range covers
+     * its group, unchanged ranges in between included: a resume (which drops the digests) reads those again.
+     */
+    static Plan fromChanged(List<KeyRange> changed, List<Long> bases, int lanes, int perLane) {
+        int parts = Math.min(lanes, changed.size() / Math.max(1, perLane));
+        if (parts < 2 || bases.size() != changed.size()) return null;
+        List<State> states = new ArrayList<>();
+        List<List<KeyRange>> ranges = new ArrayList<>();
+        List<List<Long>> laneBases = new ArrayList<>();
+        for (int p = 0; p < parts; p++) {
+            int from = changed.size() * p / parts, to = changed.size() * (p + 1) / parts;
+            List<KeyRange> group = changed.subList(from, to);
+            ranges.add(List.copyOf(group));
+            laneBases.add(List.copyOf(bases.subList(from, to)));
+            states.add(new State(new KeyRange(group.get(0).from(), group.get(group.size() - 1).to()), Optional.empty(), false));
+        }
+        return new Plan(states, ranges, laneBases);
+    }
+
+    /** Lanes of an interrupted pass, each carrying on in its covering range (no digests are recorded on a resume). */
+    static Plan resumed(List<State> states) {
+        List<List<KeyRange>> ranges = new ArrayList<>();
+        List<List<Long>> bases = new ArrayList<>();
+        for (State s : states) {
+            ranges.add(List.of(s.range()));
+            bases.add(List.of(0L));
+        }
+        return new Plan(states, ranges, bases);
+    }
 }

@@ -66,13 +66,24 @@ public final class Previewer {
             try (DestinationWriter writer = retrier.call(() -> destination.openPreview(schema,
                     new WriteSpec(job.table(), job.key(), job.mode(), job.name(), resume.isEmpty(), ascending)))) {
                 Engine.DigestPlan digests = Engine.planDigests(store, job, resume.isPresent(), source, spec, writer, run, retrier, true);
+                // the lanes the run would use, read side by side as the run would (so a preview costs what a run does)
+                boolean mayLane = resume.isEmpty() && job.lanes() > 1 && job.transform().isEmpty()
+                        && (job.mode() == WriteMode.UPSERT || job.mode() == WriteMode.APPEND) && !digests.readNothing()
+                        && destination.concurrentWriters();
+                Lanes.Plan lanes = null;
                 if (digests.sourceRows().isEmpty()) {
                     ReadSpec planned = spec;
                     Plan plan = retrier.call(() -> source.plan(planned));
                     if (resume.isEmpty()) spec = spec.withCursorTo(plan.cursorTo().or(spec::cursorFrom));
+                    long rows = plan.totalRows().orElse(Long.MAX_VALUE);
+                    int parts = (int) Math.min(job.lanes(), rows / ((long) Engine.LANE_BATCHES * job.batchSize()));
+                    if (mayLane && parts > 1) lanes = Engine.split(source, spec, parts, retrier);
+                } else if (mayLane) {
+                    lanes = Lanes.fromChanged(digests.ranges(), digests.bases(), job.lanes(), Engine.LANE_BATCHES);
                 }
                 ReadSpec readSpec = spec.withRanges(digests.ranges());
                 Tally tally = new Tally(schema, job.key(), samples);
+                Map<String, Object> stats0 = new LinkedHashMap<>();
                 // as a run's counters: a resumed pass's so far, and the rows of key ranges the digests vouch for
                 Counters before = run.counters();
                 tally.inserted = before.inserted();
@@ -85,6 +96,10 @@ public final class Previewer {
                     for (Lanes.State lane : Lanes.decode(after.get())) {
                         if (!lane.done()) read += read(job, source, readSpec.withRanges(List.of(lane.range())), lane.after(), writer, retrier, tally);
                     }
+                } else if (lanes != null) {
+                    stats0.put("lanes", lanes.size());
+                    read = readLanes(job, source, readSpec, lanes, destination, writer, new WriteSpec(job.table(), job.key(),
+                            job.mode(), job.name(), true, ascending), schema, retrier, tally);
                 } else if (!digests.readNothing()) {
                     read = read(job, source, readSpec, after, writer, retrier, tally);
                 }
@@ -100,6 +115,7 @@ public final class Previewer {
                     if (now.isPresent()) counts.put("deleted", Math.max(0, now.getAsLong() - tally.updated - tally.unchanged));
                 }
                 Map<String, Object> stats = new LinkedHashMap<>(run.stats);
+                stats.putAll(stats0);
                 stats.put("rowsRead", read);
                 stats.put("mode", job.mode().name().toLowerCase(java.util.Locale.ROOT));
                 resume.ifPresent(cp -> {
@@ -109,6 +125,44 @@ public final class Previewer {
                 return new PreviewReport(job.name(), "one-way", counts, tally.samples, stats, (System.nanoTime() - started) / 1e9);
             }
         }
+    }
+
+    /** Each lane read and compared on a thread of its own, through its own preview writer; returns rows read. */
+    private long readLanes(SyncJob job, Source source, ReadSpec spec, Lanes.Plan lanes, Destination destination,
+                           DestinationWriter first, WriteSpec writeSpec, Schema schema, Retrier retrier, Tally tally) {
+        List<DestinationWriter> writers = new ArrayList<>();
+        writers.add(first);
+        long[] read = new long[lanes.size()];
+        Throwable[] failure = new Throwable[1];
+        List<Thread> threads = new ArrayList<>();
+        try {
+            for (int i = 1; i < lanes.size(); i++) writers.add(retrier.call(() -> destination.openPreview(schema, writeSpec)));
+            for (int i = 0; i < lanes.size(); i++) {
+                int lane = i;
+                threads.add(Thread.ofPlatform().name("ferry-preview-lane-" + i).start(() -> {
+                    try {
+                        read[lane] = read(job, source, spec.withRanges(lanes.ranges().get(lane)), Optional.empty(),
+                                writers.get(lane), retrier, tally);
+                    } catch (Throwable t) {
+                        synchronized (failure) {
+                            if (failure[0] == null) failure[0] = t;
+                        }
+                    }
+                }));
+            }
+            for (Thread t : threads) t.join();
+        } catch (InterruptedException e) {
+            threads.forEach(Thread::interrupt);
+            Thread.currentThread().interrupt();
+            throw new SyncException("interrupted", e);
+        } finally {
+            for (int i = 1; i < writers.size(); i++) writers.get(i).close();
+        }
+        if (failure[0] instanceof RuntimeException re) throw re;
+        if (failure[0] != null) throw new SyncException(ErrorClassifier.describe(failure[0]), failure[0]);
+        long total = 0;
+        for (long r : read) total += r;
+        return total;
     }
 
     /** Reads ahead on a second thread (as a run does) while this one compares; returns rows read. */
@@ -154,7 +208,7 @@ public final class Previewer {
             samples.put("updated", new ArrayList<>());
         }
 
-        void add(WritePreview p) {
+        synchronized void add(WritePreview p) {
             inserted += p.counts().inserted();
             updated += p.counts().updated();
             unchanged += p.counts().unchanged();

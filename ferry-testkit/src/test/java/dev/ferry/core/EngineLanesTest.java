@@ -192,4 +192,34 @@ class EngineLanesTest extends EngineTestSupport {
         assertThat(Lanes.decode(Lanes.encode(s))).isEqualTo(s);
         assertThat(Lanes.isLanes(Optional.of("id>5"))).isFalse();
     }
+
+    @Test
+    void theRangesDigestsFoundChangedAreReadInLanesAndThePreviewAgreesWithTheRun() {
+        source.digests(true);
+        load(61, N);
+        run(lanes(2));
+        // one row changed in every other range (batch): ten changed ranges, spread over the keys
+        List<Object[]> rows = source.rows();
+        for (int b = 0; b < N / BATCH; b += 2) {
+            Object[] row = rows.get(b * BATCH + 7).clone();
+            row[dev.ferry.testkit.FakeSchema.NAME] = "changed " + b;
+            source.put(row);
+        }
+        PreviewReport preview = new Previewer(store, connectors, Clock.systemUTC()).preview(lanes(2), 3);
+        assertThat(preview.stats()).containsEntry("lanes", 2);
+        assertThat(preview.counts()).containsEntry("updated", 10L).containsEntry("unchanged", (long) N - 10);
+
+        source.resetCounts();
+        RunInfo changed = run(lanes(2));
+        assertThat(changed.stats()).containsEntry("lanes", 2);
+        assertCounters(changed, N, N, 0, 10, N - 10, 0);
+        assertThat(source.rowsRead()).as("only the ten changed ranges").isEqualTo(10L * BATCH);
+        assertDestinationEqualsSource();
+
+        // the digests the lanes recorded vouch for every range again
+        source.resetCounts();
+        RunInfo again = run(lanes(2));
+        assertThat(source.rowsRead()).isZero();
+        assertCounters(again, N, N, 0, 0, N, 0);
+    }
 }
