@@ -55,8 +55,8 @@ final class RunTracker {
         counters = c;
     }
 
-    /** Rows this run itself read from the source (not those a resume or a range digest vouched for). */
-    void read(int rows) {
+    /** Rows this run itself read from the source (not those a resume or a range digest vouched for); lanes add at once. */
+    synchronized void read(int rows) {
         readThisRun += rows;
     }
 
