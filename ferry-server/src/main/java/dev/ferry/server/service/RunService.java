@@ -556,10 +556,11 @@ public class RunService {
     }
 
     private void finish(RunRow row, String status, String message) {
-        db.sql("UPDATE fs_runs SET status = ?, active_key = NULL, finished_at = ?, message = ? WHERE run_id = ?")
-                .params(status, clock.millis(), message, row.runId()).update();
+        // the event first: whoever sees the row ended finds the whole timeline
         safeEvent(row.runId(), "failed".equals(status) ? RunLog.FAILED : RunLog.COMPLETED,
                 "ended " + status + (message != null ? ": " + message : ""));
+        db.sql("UPDATE fs_runs SET status = ?, active_key = NULL, finished_at = ?, message = ? WHERE run_id = ?")
+                .params(status, clock.millis(), message, row.runId()).update();
     }
 
     static SyncJob applyOptions(SyncJob j, Map<String, Object> options) {
