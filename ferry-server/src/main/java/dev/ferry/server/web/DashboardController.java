@@ -142,8 +142,7 @@ public class DashboardController {
         StringBuilder b = new StringBuilder("<article class=\"card\" data-testid=\"sync-row\" data-sync-name=\"").append(esc(sync.name()))
                 .append("\" aria-labelledby=\"h-").append(esc(sync.id())).append("\">");
         b.append("<h2 id=\"h-").append(esc(sync.id())).append("\" data-testid=\"sync-name\">").append(esc(sync.name())).append("</h2>")
-                .append("<p class=\"route\" data-testid=\"sync-route\">").append(esc(describe(def.get("source"))))
-                .append(" <span aria-hidden=\"true\">→</span><span class=\"sr-only\">to</span> ").append(esc(describe(def.get("destination")))).append("</p>");
+                .append("<p class=\"route\" data-testid=\"sync-route\">").append(route(sync)).append("</p>");
         b.append("<dl class=\"facts\">");
         Map<String, Object> sched = RunPanel.map(def.get("schedule"));
         boolean paused = !sched.isEmpty() && sync.schedule().isEmpty();
@@ -192,6 +191,17 @@ public class DashboardController {
                 .append("<a class=\"button\" href=\"/ui/syncs/").append(esc(sync.id())).append("/edit\" data-testid=\"link-edit\">Edit</a>");
         b.append("</div></article>");
         return b.toString();
+    }
+
+    /** Source → destination, or a ⇄ b for a bidirectional sync (HTML). */
+    static String route(SyncService.Sync sync) {
+        Map<String, Object> def = sync.definition();
+        if (ConflictService.isBidirectional(sync)) {
+            return "a: " + esc(describe(def.get("a"))) + " <span aria-hidden=\"true\">⇄</span><span class=\"sr-only\">both ways with</span> b: "
+                    + esc(describe(def.get("b")));
+        }
+        return esc(describe(def.get("source"))) + " <span aria-hidden=\"true\">→</span><span class=\"sr-only\">to</span> "
+                + esc(describe(def.get("destination")));
     }
 
     /** "postgres dash_src.items" — the connector and what it reads or writes; never a URL (it may carry credentials). */
@@ -383,8 +393,7 @@ public class DashboardController {
         StringBuilder b = new StringBuilder(breadcrumb(sync, "Run " + runId))
                 .append("<h1>Run <span class=\"mono\" data-testid=\"run-id\">").append(esc(runId)).append("</span></h1>")
                 .append(Layout.notice(notice.orElse(null), false)).append(Layout.notice(error.orElse(null), true))
-                .append("<p class=\"route\">").append(esc(sync.name())).append(": ").append(esc(describe(sync.definition().get("source"))))
-                .append(" → ").append(esc(describe(sync.definition().get("destination")))).append("</p>");
+                .append("<p class=\"route\">").append(esc(sync.name())).append(": ").append(route(sync)).append("</p>");
         List<RunLog.Event> events = runs.events(runId, 0);
         long lastEvent = events.isEmpty() ? 0 : events.get(events.size() - 1).id();
         b.append("<section aria-labelledby=\"progress-h\"");
