@@ -496,17 +496,17 @@ public class RunService {
             }
             if (!resumedNoted && info.resumedFrom().isPresent()) {
                 resumedNoted = true;
-                safeEvent(row.runId(), RunLog.RESUMED, "resumed from the checkpoint of run " + info.resumedFrom().get());
+                event(RunLog.RESUMED, "resumed from the checkpoint of run " + info.resumedFrom().get());
             }
             String p = info.phase().label();
             if (!info.status().finished() && !p.equals(phase)) {
                 phase = p;
-                safeEvent(row.runId(), RunLog.PHASE, "phase: " + p);
+                event(RunLog.PHASE, "phase: " + p);
             }
             if (info.stats().get("rateLimitWaits") instanceof Number n && n.longValue() > rateLimitWaits) {
                 long more = n.longValue() - rateLimitWaits;
                 rateLimitWaits = n.longValue();
-                safeEvent(row.runId(), RunLog.RATE_LIMIT, "waited for the source's rate limit " + (more == 1 ? "once" : more + " times")
+                event(RunLog.RATE_LIMIT, "waited for the source's rate limit " + (more == 1 ? "once" : more + " times")
                         + " (" + rateLimitWaits + " so far)");
             }
             observers.forEach(o -> o.progress(row, info));
@@ -524,7 +524,13 @@ public class RunService {
 
         @Override
         public void onRetry(String id, int retry, String reason) {
-            safeEvent(row.runId(), RunLog.RETRY, "retry " + retry + ": " + reason);
+            event(RunLog.RETRY, "retry " + retry + ": " + reason);
+        }
+
+        /** Batches committed so far are told first, so the timeline stays in order. */
+        private void event(String kind, String detail) {
+            flushBatches();
+            safeEvent(row.runId(), kind, detail);
         }
 
         void flushBatches() {
