@@ -3,6 +3,7 @@ package dev.ferry.server.web;
 import dev.ferry.server.api.ApiException;
 import dev.ferry.server.service.ConflictService;
 import dev.ferry.server.service.Ids;
+import dev.ferry.server.service.PreviewService;
 import dev.ferry.server.service.RunLog;
 import dev.ferry.server.service.RunService;
 import dev.ferry.server.service.SyncService;
@@ -57,14 +58,17 @@ public class DashboardController {
     private final Clock clock;
     private final ObjectProvider<SchedulerClient> scheduler;
     private final ConflictService conflicts;
+    private final PreviewService previews;
 
     /** The schedule service's db-scheduler task name: its row for a sync holds the sync's next fire time. */
     static final String SCHEDULE_TASK = "ferry-schedule";
 
     public DashboardController(TenantService tenants, SyncService syncs, RunService runs, LiveRun live, HistoryQuery history, Clock clock,
-                               ObjectProvider<SchedulerClient> scheduler, ConflictService conflicts) {
+                               ObjectProvider<SchedulerClient> scheduler, ConflictService conflicts,
+                               PreviewService previews) {
         this.scheduler = scheduler;
         this.conflicts = conflicts;
+        this.previews = previews;
         this.tenants = tenants;
         this.syncs = syncs;
         this.runs = runs;
@@ -187,6 +191,7 @@ public class DashboardController {
             b.append("<a class=\"button\" href=\"/ui/syncs/").append(esc(sync.id())).append("/conflicts\" data-testid=\"link-conflicts\">Conflicts (")
                     .append(pending).append(" waiting)</a>");
         }
+        b.append("<a class=\"button\" href=\"/ui/syncs/").append(esc(sync.id())).append("/preview\" data-testid=\"link-preview\">Preview</a>");
         b.append("<a class=\"button\" href=\"/ui/syncs/").append(esc(sync.id())).append("/history\" data-testid=\"link-history\">History</a>")
                 .append("<a class=\"button\" href=\"/ui/syncs/").append(esc(sync.id())).append("/edit\" data-testid=\"link-edit\">Edit</a>");
         b.append("</div></article>");
@@ -438,6 +443,58 @@ public class DashboardController {
             if (e.status() == HttpStatus.NOT_FOUND) throw e;
             return seeOther("/ui/runs/" + runId + "?error=" + Html.url(e.getMessage()));
         }
+    }
+
+    // ------------------------------------------------------------------ preview
+
+    /** The dry run: what a run now would do, with field diffs; reads both sides, writes nothing (so a plain GET). */
+    @GetMapping("/syncs/{id}/preview")
+    ResponseEntity<String> previewPage(HttpServletRequest req, @PathVariable String id, @RequestParam(defaultValue = "5") int samples) {
+        WebSession s = WebSession.of(req);
+        SyncService.Sync sync = syncs.get(s.tenantId(), id);
+        StringBuilder b = new StringBuilder(breadcrumb(sync, "Preview")).append("<h1>Preview of ").append(esc(sync.name())).append("</h1>")
+                .append("<p class=\"route\">").append(route(sync)).append("</p>");
+        Map<String, Object> report;
+        try {
+            report = previews.preview(s.tenantId(), id, RunService.RunOptions.DEFAULT, Math.max(0, Math.min(PreviewService.MAX_SAMPLES, samples)));
+        } catch (ApiException e) {
+            if (e.status() == HttpStatus.NOT_FOUND) throw e;
+            b.append(Layout.notice("The preview could not be made: " + e.getMessage(), true));
+            return ok(s, "Preview of " + sync.name(), b.toString());
+        }
+        b.append("<p data-testid=\"preview-summary\">What a run started now would do (")
+                .append(esc(report.get("direction"))).append(", worked out in ").append(esc(Html.seconds(report.get("seconds"))))
+                .append("). <strong>Nothing was written</strong>: not the destination, not the dead letters, not the run state.</p>");
+        Map<String, Object> counts = RunPanel.map(report.get("counters"));
+        b.append("<table class=\"counters\" data-testid=\"preview-counters\"><caption>Would do</caption><thead><tr>");
+        counts.keySet().forEach(k -> b.append("<th scope=\"col\">").append(esc(k)).append("</th>"));
+        b.append("</tr></thead><tbody><tr>");
+        counts.forEach((k, v) -> b.append("<td data-testid=\"preview-count-").append(esc(k)).append("\">").append(esc(Html.number(v))).append("</td>"));
+        b.append("</tr></tbody></table>");
+        RunPanel.map(report.get("samples")).forEach((kind, list) -> {
+            if (!(list instanceof List<?> items) || items.isEmpty()) return;
+            b.append("<h2>").append(esc(kind)).append(": ").append(items.size()).append(" of ").append(esc(Html.number(counts.get(kind))))
+                    .append(" shown</h2><ul class=\"samples\" data-testid=\"preview-samples-").append(esc(kind)).append("\">");
+            for (Object o : items) {
+                Map<String, Object> x = RunPanel.map(o);
+                b.append("<li data-testid=\"preview-sample\">key <span class=\"mono\" data-testid=\"preview-key\">").append(esc(x.get("key"))).append("</span>");
+                if (x.get("side") != null) b.append(" (written to ").append(esc(x.get("side"))).append(")");
+                b.append("<ul>");
+                RunPanel.map(x.get("fields")).forEach((field, d) -> {
+                    Map<String, Object> diff = RunPanel.map(d);
+                    b.append("<li data-testid=\"preview-diff\"><span class=\"mono\">").append(esc(field)).append("</span>: ")
+                            .append(kind.startsWith("inserted") ? "<em>(new)</em>" : diffValue(diff.get("old"))).append(" <span aria-hidden=\"true\">→</span><span class=\"sr-only\">becomes</span> ")
+                            .append(diffValue(diff.get("new"))).append("</li>");
+                });
+                b.append("</ul></li>");
+            }
+            b.append("</ul>");
+        });
+        return ok(s, "Preview of " + sync.name(), b.toString());
+    }
+
+    private static String diffValue(Object v) {
+        return v == null ? "<em>null</em>" : "<span class=\"mono\">" + esc(v) + "</span>";
     }
 
     // ------------------------------------------------------------------ conflicts

@@ -483,10 +483,23 @@ class DashboardIT {
     }
 
     @Test
-    void runNowWaitsOutTheSyncsCooldownAndSaysWhy() {
+    void runNowWaitsOutTheSyncsCooldownAndSaysWhy() throws Exception {
         Page page = login(acme);
         assertThat(card(page, "cooled").getByTestId("btn-run-now")).isEnabled();
+        // first a preview: what the run would do, field by field, writing nothing
+        card(page, "cooled").getByTestId("link-preview").click();
+        assertThat(page.getByTestId("preview-summary")).containsText("Nothing was written");
+        assertThat(page.getByTestId("preview-count-inserted")).hasText(String.format("%,d", POISON_ROWS));
+        assertThat(page.getByTestId("preview-samples-inserted").getByTestId("preview-sample")).hasCount(5);
+        assertThat(page.getByTestId("preview-diff").first()).containsText("(new)");
+        shot(page, "preview");
+        try (Connection c = pg(); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'dash_dst' AND table_name = 'cooled'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("the preview created no table").isZero();
+        }
         runNow(page, "cooled");
+        assertThat(page.getByTestId("counter-inserted")).hasText(String.format("%,d", POISON_ROWS));
         page.navigate(base() + "/ui/syncs");
         Locator cooled = card(page, "cooled");
         assertThat(cooled.getByTestId("sync-cooldown")).containsText("after a run ends");
@@ -509,6 +522,9 @@ class DashboardIT {
             st.execute("UPDATE dash_src.contacts SET phone = '555-aaaa' WHERE id = 5");
             st.execute("UPDATE dash_dst.contacts SET phone = '555-bbbb' WHERE id = 5");
         }
+        page.navigate(base() + "/ui/syncs");
+        card(page, "contacts").getByTestId("link-preview").click();
+        assertThat(page.getByTestId("preview-count-conflicts")).hasText("2");
         runNow(page, "contacts");
         page.navigate(base() + "/ui/syncs");
         assertThat(card(page, "contacts").getByTestId("sync-pending-conflicts")).hasText("2");
