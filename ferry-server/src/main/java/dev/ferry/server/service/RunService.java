@@ -82,6 +82,7 @@ public class RunService {
     private final org.springframework.transaction.support.TransactionTemplate tx;
     private final RunLog timeline;
     private final dev.ferry.core.Connectors connectors;
+    private final String node;
 
     /** Told about each run's snapshots on the node that executes it, and once when it ends (metrics, webhooks). */
     public interface RunObserver {
@@ -98,7 +99,9 @@ public class RunService {
     public RunService(JdbcClient db, SyncService syncs, StateStore store, Engine engine, Clock clock, FerryProperties props,
                       ObjectProvider<SchedulerClient> scheduler, List<RunObserver> observers,
                       org.springframework.transaction.PlatformTransactionManager transactions, RunLog timeline,
-                      dev.ferry.core.Connectors connectors) {
+                      dev.ferry.core.Connectors connectors,
+                      @org.springframework.beans.factory.annotation.Value("${db-scheduler.scheduler-name:}") String schedulerName) {
+        this.node = describeNode(schedulerName);
         this.timeline = timeline;
         this.connectors = connectors;
         this.tx = new org.springframework.transaction.support.TransactionTemplate(transactions);
@@ -426,8 +429,8 @@ public class RunService {
             boolean revived = "running".equals(row.status());
             db.sql("UPDATE fs_runs SET status = 'running' WHERE run_id = ? AND status = 'queued'").param(runId).update();
             safeEvent(runId, revived ? RunLog.REVIVED : RunLog.STARTED, revived
-                    ? "revived on " + node() + ": the node running it stopped answering; resumes from its last checkpoint"
-                    : "started on " + node());
+                    ? "revived on " + node + ": the node running it stopped answering; resumes from its last checkpoint"
+                    : "started on " + node);
             if (row.cancelRequested()) token.cancel();
             log.info("run={} starting sync={}", runId, row.syncId());
             TimelineListener listener = new TimelineListener(row, token);
@@ -553,12 +556,17 @@ public class RunService {
         }
     }
 
-    private static String node() {
-        try {
-            return "node " + java.net.InetAddress.getLocalHost().getHostName() + " (pid " + ProcessHandle.current().pid() + ")";
-        } catch (java.io.IOException e) {
-            return "pid " + ProcessHandle.current().pid();
+    /** This node as the timeline names it: db-scheduler's name for it (the host name unless set), and the process id. */
+    private static String describeNode(String schedulerName) {
+        String name = schedulerName == null ? "" : schedulerName.trim();
+        if (name.isEmpty()) {
+            try {
+                name = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                name = "this host";
+            }
         }
+        return "node " + name + " (pid " + ProcessHandle.current().pid() + ")";
     }
 
     private void finish(RunRow row, String status, String message) {
