@@ -60,10 +60,4 @@ public class RunLog {
                         rs.getString("kind"), rs.getString("detail")))
                 .list();
     }
-
-    /** The retries so far, each with its reason. */
-    public List<Event> retries(String runId) {
-        return of(runId).stream().filter(e -> e.kind().equals(RETRY)).toList();
-    }
-
 }

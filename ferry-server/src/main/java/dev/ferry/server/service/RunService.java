@@ -192,7 +192,7 @@ public class RunService {
                 .params(runId, sync.tenantId(), sync.id(), syncs.job(sync).destinationResource(), false,
                         why, now.toEpochMilli(), now.toEpochMilli())
                 .update();
-        timeline.add(runId, RunLog.SKIPPED, "the schedule fired; " + why);
+        safeEvent(runId, RunLog.SKIPPED, "the schedule fired; " + why);
     }
 
     /**
@@ -297,8 +297,8 @@ public class RunService {
                         + "message = 'cancelled before it started' WHERE run_id = ? AND status = 'queued'")
                 .params(true, clock.millis(), runId).update();
         if (queued == 1) {
-            timeline.add(runId, RunLog.CANCEL, "cancelled before it started");
-            timeline.add(runId, RunLog.COMPLETED, "ended cancelled: cancelled before it started");
+            safeEvent(runId, RunLog.CANCEL, "cancelled before it started");
+            safeEvent(runId, RunLog.COMPLETED, "ended cancelled: cancelled before it started");
             try {
                 scheduler.getObject().cancel(TaskInstanceId.of(RUN_TASK, runId));
             } catch (RuntimeException e) {
@@ -306,7 +306,7 @@ public class RunService {
             }
         } else {
             db.sql("UPDATE fs_runs SET cancel_requested = ? WHERE run_id = ?").params(true, runId).update();
-            timeline.add(runId, RunLog.CANCEL, "cancel requested: stops after the batch in flight, its checkpoint kept");
+            safeEvent(runId, RunLog.CANCEL, "cancel requested: stops after the batch in flight, its checkpoint kept");
             CancelToken t = local.get(runId);
             if (t != null) t.cancel();
         }
@@ -358,7 +358,7 @@ public class RunService {
         Sync sync = syncs.get(tenantId, r.syncId());
         try {
             RunInfo after = engine.replay(runId, syncs.job(sync), d -> onlyIds.map(ids -> ids.contains(d.id())).orElse(true));
-            timeline.add(runId, RunLog.REPLAY, "dead letters replayed" + onlyIds.map(ids -> " (" + ids.size() + " selected)").orElse(" (all)")
+            safeEvent(runId, RunLog.REPLAY, "dead letters replayed" + onlyIds.map(ids -> " (" + ids.size() + " selected)").orElse(" (all)")
                     + ": run is now " + after.status().label() + after.message().map(x -> "; " + x).orElse(""));
             return RunViews.asMap(after);
         } catch (LeaseHeldException e) {
@@ -486,7 +486,7 @@ public class RunService {
         }
 
         @Override
-        public void onUpdate(RunInfo info) {
+        public synchronized void onUpdate(RunInfo info) {
             long now = clock.millis();
             if (now - lastCancelCheck >= 1000) { // a cancel may have been asked on another node
                 lastCancelCheck = now;
@@ -516,7 +516,7 @@ public class RunService {
         }
 
         @Override
-        public void onBatch(String id, long seq, int rows, Duration took) {
+        public synchronized void onBatch(String id, long seq, int rows, Duration took) {
             observers.forEach(o -> o.batch(row, rows, took));
             if (firstSeq < 0) firstSeq = seq;
             lastSeq = seq;
@@ -526,7 +526,7 @@ public class RunService {
         }
 
         @Override
-        public void onRetry(String id, int retry, String reason) {
+        public synchronized void onRetry(String id, int retry, String reason) {
             event(RunLog.RETRY, "retry " + retry + ": " + reason);
         }
 
@@ -536,7 +536,7 @@ public class RunService {
             safeEvent(row.runId(), kind, detail);
         }
 
-        void flushBatches() {
+        synchronized void flushBatches() {
             lastBatchFlush = clock.millis();
             if (batches == 0) return;
             safeEvent(row.runId(), RunLog.BATCH, (batches == 1 ? "batch " + firstSeq : batches + " batches (" + firstSeq + "–" + lastSeq + ")")
