@@ -23,6 +23,16 @@ public final class Retrier {
 
     /** @param onRetry told before each retry (the run counts them: stats.retries, metrics) */
     public Retrier(RetrySettings s, String runId, Runnable onRetry) {
+        this(s, runId, (attempt, reason) -> onRetry.run());
+    }
+
+    /** Told before each retry: which retry it is (1 = the first) and why (the transient failure, described). */
+    @FunctionalInterface
+    public interface RetryHook {
+        void retrying(int retry, String reason);
+    }
+
+    public Retrier(RetrySettings s, String runId, RetryHook onRetry) {
         RetryPolicyBuilder<Object> b = RetryPolicy.builder()
                 .handleIf(e -> ErrorClassifier.classify(e) == ErrorKind.TRANSIENT)
                 .withMaxAttempts(s.maxAttempts());
@@ -36,9 +46,10 @@ public final class Retrier {
                 .withJitter(s.jitter())
                 .withDelayFnOn(ctx -> retryAfter(ctx.getLastException(), s.maxDelay()), RetriableSyncException.class)
                 .onRetry(e -> {
-                    onRetry.run();
+                    String reason = ErrorClassifier.describe(e.getLastException());
+                    onRetry.retrying(e.getAttemptCount(), reason);
                     log.warn("run={} transient failure, retry {} of {}: {}", runId, e.getAttemptCount(),
-                            s.maxAttempts() - 1, ErrorClassifier.describe(e.getLastException()));
+                            s.maxAttempts() - 1, reason);
                 })
                 .build();
     }

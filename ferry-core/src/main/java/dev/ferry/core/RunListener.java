@@ -10,4 +10,8 @@ public interface RunListener {
     /** A batch was written and its checkpoint committed (metrics: rows, batch latency). Called on the engine's thread. */
     default void onBatch(String runId, long seq, int rows, java.time.Duration took) {
     }
+
+    /** A transient failure is about to be retried: which retry of the call (1 = first) and why. Engine's thread. */
+    default void onRetry(String runId, int retry, String reason) {
+    }
 }

@@ -38,6 +38,19 @@ class RetrierTest {
     }
 
     @Test
+    void toldWhichRetryAndWhy() {
+        AtomicInteger calls = new AtomicInteger();
+        java.util.List<String> told = new java.util.ArrayList<>();
+        new Retrier(FAST, "t", (retry, reason) -> told.add(retry + ": " + reason)).call(() -> {
+            if (calls.incrementAndGet() < 3) throw new RetriableSyncException("rate limited " + calls.get(), null);
+            return "ok";
+        });
+        assertThat(told).hasSize(2);
+        assertThat(told.get(0)).startsWith("1: ").contains("rate limited 1");
+        assertThat(told.get(1)).startsWith("2: ").contains("rate limited 2");
+    }
+
+    @Test
     void givesUpAfterMaxAttemptsWithTheLastError() {
         AtomicInteger calls = new AtomicInteger();
         assertThatThrownBy(() -> new Retrier(FAST, "t").call(() -> {

@@ -146,6 +146,15 @@ class ClusterIT {
         assertThat(r.path("resumedFrom").asString()).as("resumed from its checkpoint").isEqualTo(runId);
         assertThat(r.path("stats").path("readThisRun").asLong()).as("the survivor did not start over").isLessThan(ROWS);
         assertThat(pickedByHistory(survivor)).isTrue();
+        // the timeline is stored: what the dead node recorded is still there, followed by the survivor's events
+        List<String> kinds = new java.util.ArrayList<>();
+        r.path("events").forEach(e -> kinds.add(e.path("kind").asString()));
+        assertThat(kinds).as(r.path("events").toString()).startsWith("triggered", "started").contains("revived", "resumed").endsWith("completed");
+        assertThat(kinds.indexOf("revived")).isGreaterThan(kinds.indexOf("started"));
+        JsonNode revived = r.path("events").get(kinds.indexOf("revived"));
+        assertThat(revived.path("detail").asString()).contains("revived on node " + survivor.name()).contains("pid " + survivor.process().pid());
+        assertThat(r.path("events").get(kinds.indexOf("started")).path("detail").asString())
+                .contains("started on node " + victim.name()).contains("pid " + victim.process().pid());
         try (Connection c = pg(); Statement st = c.createStatement()) {
             for (String q : List.of("SELECT COUNT(*) FROM (SELECT * FROM %1$s.dst EXCEPT SELECT * FROM %1$s.src) d",
                     "SELECT COUNT(*) FROM (SELECT * FROM %1$s.src EXCEPT SELECT * FROM %1$s.dst) d")) {

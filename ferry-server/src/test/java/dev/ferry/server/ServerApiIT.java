@@ -401,6 +401,171 @@ class ServerApiIT {
         assertThat(api.get("/api/v1/syncs/" + id + "/runs", t).json().path("total").asLong()).isEqualTo(before);
     }
 
+    @Autowired
+    dev.ferry.core.Connectors connectors;
+
+    @Test
+    void retriesAreListedWithTheirReasonsInAStoredTimelineThatAnotherServerShowsToo() throws Exception {
+        // a source that fails twice with a transient error (like a rate limit) on its 2nd batch, then recovers
+        dev.ferry.testkit.FakeSource flaky = new dev.ferry.testkit.FakeSource().putAll(new dev.ferry.testkit.RowGenerator(7).rows(500));
+        flaky.failOnNext(2, 2, dev.ferry.testkit.Failure.RETRIABLE);
+        connectors.add(new dev.ferry.testkit.FakeSourceFactory().register("flaky", flaky));
+        String t = tenant("retry-tenant");
+        String id = createSync(t, """
+                {"name": "flaky", "source": {"type": "fake", "name": "flaky", "table": "items", "key": ["id"]},
+                 "destination": {"type": "h2", "url": "%s", "user": "sa", "password": "", "table": "flaky_copy"},
+                 "batch": {"size": 100}, "retry": {"initialDelay": "10ms", "maxDelay": "50ms"}}""".formatted(DST));
+        String runId = trigger(t, id);
+        JsonNode run = api.waitForEnd(runId, t, Duration.ofSeconds(60)).json();
+        assertThat(run.path("status").asString()).as(run.toString()).isEqualTo("succeeded");
+        assertThat(run.path("counters").path("inserted").asLong()).isEqualTo(500);
+        assertThat(run.path("stats").path("retries").asLong()).isEqualTo(2);
+        JsonNode retries = run.path("retries");
+        assertThat(retries).hasSize(2);
+        assertThat(retries.get(0).path("detail").asString()).startsWith("retry 1: ").contains("injected transient failure");
+        assertThat(retries.get(1).path("detail").asString()).startsWith("retry 2: ");
+        List<String> kinds = new ArrayList<>();
+        run.path("events").forEach(e -> kinds.add(e.path("kind").asString()));
+        assertThat(kinds).startsWith("triggered", "started").contains("phase", "batch", "retry").endsWith("completed");
+        assertThat(kinds.indexOf("retry")).isLessThan(kinds.lastIndexOf("batch"));
+        assertThat(run.path("events").get(kinds.size() - 1).path("detail").asString()).startsWith("ended succeeded");
+        long batchRows = 0;
+        for (JsonNode e : run.path("events")) {
+            if (e.path("kind").asString().equals("batch")) batchRows += Long.parseLong(e.path("detail").asString().replaceAll(".*committed: (\\d+) rows", "$1"));
+        }
+        assertThat(batchRows).as("the coalesced batch events add up to the rows").isEqualTo(500);
+
+        // a second server on the same state (a restarted node) shows the same timeline: it is stored, not kept in memory
+        try (org.springframework.context.ConfigurableApplicationContext other = new org.springframework.boot.builder.SpringApplicationBuilder(FerryServer.class)
+                .properties("server.port=0", "ferry.state=jdbc:h2:mem:srv_api_state;DB_CLOSE_DELAY=-1", "ferry.admin-token=srv-admin-token",
+                        "ferry.secret-key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "ferry.allow-private-hosts=true",
+                        "db-scheduler.polling-interval=10s")
+                .run()) {
+            int port2 = ((org.springframework.boot.web.server.context.WebServerApplicationContext) other).getWebServer().getPort();
+            JsonNode again = new Api(port2).get("/api/v1/runs/" + runId, t).json();
+            assertThat(again.path("events")).isEqualTo(run.path("events"));
+            assertThat(again.path("retries")).isEqualTo(retries);
+        }
+    }
+
+    @Test
+    void aSyncInItsCooldownAnswers429WithRetryAfterUntilItHasPassed() throws Exception {
+        String t = tenant("cooldown-tenant");
+        String json = syncJson("cooled", "items", "cooled_copy", 1000);
+        Api.Answer bad = api.post("/api/v1/syncs", t, json.substring(0, json.lastIndexOf('}')) + ", \"cooldown\": \"soon\"}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().path("errors").get(0).path("path").asString()).isEqualTo("cooldown");
+        String id = createSync(t, json.substring(0, json.lastIndexOf('}')) + ", \"cooldown\": \"1h\"}");
+        assertThat(api.get("/api/v1/syncs/" + id, t).json().path("cooldown").asString()).isEqualTo("1h");
+        String runId = trigger(t, id); // no run has ended yet: no cool-down
+        api.waitForEnd(runId, t, Duration.ofSeconds(60));
+        Api.Answer cooling = api.post("/api/v1/syncs/" + id + "/runs", t, null);
+        assertThat(cooling.status()).isEqualTo(429);
+        assertThat(cooling.contentType()).startsWith("application/problem+json");
+        assertThat(cooling.json().path("detail").asString()).contains("cooling down");
+        assertThat(Long.parseLong(cooling.header("Retry-After"))).isBetween(3500L, 3600L);
+        // a shorter cool-down that has passed lets it run again
+        api.call("PUT", "/api/v1/syncs/" + id, t, "application/json", json.substring(0, json.lastIndexOf('}')) + ", \"cooldown\": \"1s\"}");
+        Thread.sleep(1100);
+        api.waitForEnd(trigger(t, id), t, Duration.ofSeconds(60));
+    }
+
+    @Test
+    void previewSaysWhatARunWouldDoFieldByFieldAndWritesNothing() throws Exception {
+        String t = tenant("preview-tenant");
+        try (Statement st = src.createStatement()) {
+            st.execute("CREATE TABLE preview_src (id INT PRIMARY KEY, name VARCHAR(40), v INT)");
+            st.execute("INSERT INTO preview_src SELECT * FROM items WHERE id <= 200");
+        }
+        String id = createSync(t, syncJson("previewed", "preview_src", "preview_copy", 50));
+        Api.Answer first = api.post("/api/v1/syncs/" + id + "/preview", t, "{\"samples\": 3}");
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.json().path("dryRun").asBoolean()).isTrue();
+        assertThat(first.json().path("counters").path("inserted").asLong()).isEqualTo(200);
+        assertThat(first.json().path("samples").path("inserted")).hasSize(3);
+        assertThat(scalar(dst, "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'PREVIEW_COPY'")).as("no table created").isEqualTo("0");
+        assertThat(api.get("/api/v1/syncs/" + id + "/runs", t).json().path("total").asLong()).as("no run recorded").isZero();
+        api.waitForEnd(trigger(t, id), t, Duration.ofSeconds(60));
+        try (Statement st = src.createStatement()) {
+            st.execute("UPDATE preview_src SET name = 'renamed' WHERE id = 7");
+        }
+        JsonNode second = api.post("/api/v1/syncs/" + id + "/preview", t, null).json();
+        assertThat(second.path("counters").path("updated").asLong()).isEqualTo(1);
+        JsonNode sample = second.path("samples").path("updated").get(0);
+        assertThat(sample.path("key").asString()).contains("7");
+        assertThat(sample.toString()).contains("item-7", "renamed");
+        assertThat(scalar(dst, "SELECT name FROM preview_copy WHERE id = 7")).as("the preview wrote nothing").isEqualTo("item-7");
+        // the run that follows does what the preview said
+        JsonNode run = api.waitForEnd(trigger(t, id), t, Duration.ofSeconds(60)).json();
+        assertThat(run.path("counters").path("updated").asLong()).isEqualTo(1);
+        assertThat(api.post("/api/v1/syncs/" + id + "/preview", t, "{\"samples\": 1000}").status()).isEqualTo(400);
+        assertThat(api.post("/api/v1/syncs/" + id + "/preview", tenant("preview-other"), null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void conflictsOfABidirectionalSyncAreListedResolvedAndAppliedAtTheNextRun() throws Exception {
+        for (Connection c : List.of(src, dst)) {
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE contacts (id BIGINT PRIMARY KEY, name VARCHAR(100), phone VARCHAR(40))");
+                st.execute("INSERT INTO contacts SELECT x, 'person-' || x, '555-' || x FROM SYSTEM_RANGE(1, 20)");
+            }
+        }
+        String t = tenant("bidi-tenant");
+        String id = createSync(t, """
+                {"name": "contacts", "direction": "bidirectional",
+                 "a": {"type": "h2", "url": "%s", "user": "sa", "password": "%s", "table": "contacts", "key": ["id"]},
+                 "b": {"type": "h2", "url": "%s", "user": "sa", "password": "", "table": "contacts", "key": ["id"]},
+                 "conflicts": {"strategy": "manual"}}""".formatted(SRC, CANARY, DST));
+        JsonNode base = api.waitForEnd(trigger(t, id), t, Duration.ofSeconds(60)).json();
+        assertThat(base.path("status").asString()).as(base.toString()).isEqualTo("succeeded");
+        try (Statement a = src.createStatement(); Statement b = dst.createStatement()) {
+            a.execute("UPDATE contacts SET name = 'Ann (a)' WHERE id = 3");
+            b.execute("UPDATE contacts SET name = 'Ann (b)' WHERE id = 3");
+            a.execute("UPDATE contacts SET phone = '555-0000' WHERE id = 4");
+        }
+        JsonNode preview = api.post("/api/v1/syncs/" + id + "/preview", t, null).json();
+        assertThat(preview.path("direction").asString()).isEqualTo("bidirectional");
+        assertThat(preview.path("counters").path("conflicts").asLong()).isEqualTo(1);
+        assertThat(scalar(dst, "SELECT phone FROM contacts WHERE id = 4")).as("preview writes nothing").isEqualTo("555-4");
+        JsonNode second = api.waitForEnd(trigger(t, id), t, Duration.ofSeconds(60)).json();
+        assertThat(second.path("status").asString()).isEqualTo("succeeded");
+        assertThat(scalar(dst, "SELECT phone FROM contacts WHERE id = 4")).as("a one-sided change is carried").isEqualTo("555-0000");
+
+        JsonNode pending = api.get("/api/v1/syncs/" + id + "/conflicts", t).json();
+        assertThat(pending).hasSize(1);
+        JsonNode c = pending.get(0);
+        assertThat(c.path("key").asString()).contains("3");
+        assertThat(c.path("field").asString()).isEqualToIgnoringCase("name");
+        assertThat(c.path("base").asString()).isEqualTo("person-3");
+        assertThat(c.path("a").asString()).isEqualTo("Ann (a)");
+        assertThat(c.path("b").asString()).isEqualTo("Ann (b)");
+        assertThat(c.path("status").asString()).isEqualTo("pending");
+        long cid = c.path("id").asLong();
+        String resolve = "/api/v1/syncs/" + id + "/conflicts/" + cid + "/resolve";
+        assertThat(api.post(resolve, t, "{}").status()).isEqualTo(400);
+        assertThat(api.post(resolve, t, "{\"take\": \"c\"}").status()).isEqualTo(400);
+        assertThat(api.post(resolve, tenant("bidi-other"), "{\"take\": \"b\"}").status()).as("another tenant's").isEqualTo(404);
+        Api.Answer done = api.post(resolve, t, "{\"take\": \"b\", \"by\": \"alice\"}");
+        assertThat(done.status()).as(done.body()).isEqualTo(200);
+        assertThat(done.json().path("status").asString()).isEqualTo("resolved");
+        assertThat(done.json().path("resolution").asString()).isEqualTo("Ann (b)");
+        assertThat(done.json().path("resolvedBy").asString()).isEqualTo("user:alice");
+        assertThat(api.post(resolve, t, "{\"value\": \"x\"}").status()).as("decided already").isEqualTo(409);
+        assertThat(api.get("/api/v1/syncs/" + id + "/conflicts", t).json()).isEmpty();
+        assertThat(scalar(src, "SELECT name FROM contacts WHERE id = 3")).as("applied at the next run, not before").isEqualTo("Ann (a)");
+
+        api.waitForEnd(trigger(t, id), t, Duration.ofSeconds(60));
+        assertThat(scalar(src, "SELECT name FROM contacts WHERE id = 3")).isEqualTo("Ann (b)");
+        assertThat(scalar(dst, "SELECT name FROM contacts WHERE id = 3")).isEqualTo("Ann (b)");
+        JsonNode all = api.get("/api/v1/syncs/" + id + "/conflicts?status=all", t).json();
+        assertThat(all).hasSize(1);
+        assertThat(all.get(0).path("status").asString()).isEqualTo("applied");
+        assertThat(api.get("/api/v1/syncs/" + id + "/conflicts/" + cid, t).json().path("status").asString()).isEqualTo("applied");
+        assertThat(api.get("/api/v1/syncs/" + id + "/conflicts?status=maybe", t).status()).isEqualTo(400);
+        String oneWay = createSync(t, syncJson("one-way", "items", "oneway_copy", 1000));
+        assertThat(api.get("/api/v1/syncs/" + oneWay + "/conflicts", t).status()).isEqualTo(409);
+    }
+
     private static String scalar(Connection c, String sql) throws Exception {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();

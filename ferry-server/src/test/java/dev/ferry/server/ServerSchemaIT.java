@@ -14,7 +14,7 @@ import java.sql.Statement;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The server's migrations on each state database: tables created, and the active-run key unique but NULL-tolerant. */
+/** The server's migrations on each state database: tables created, the active-run key unique but NULL-tolerant, run events. */
 class ServerSchemaIT {
     @ParameterizedTest
     @ValueSource(strings = {"postgresql", "mariadb", "h2"})
@@ -51,6 +51,18 @@ class ServerSchemaIT {
                 assertThatThrownBy(() -> run(c, insert, "r4", "k".repeat(64))).isInstanceOf(SQLException.class);
                 try (Statement st = c.createStatement()) {
                     assertThat(st.executeUpdate("DELETE FROM scheduled_tasks")).isZero();
+                    // a run's timeline: ids given by the database, in insertion order
+                    st.executeUpdate("INSERT INTO fs_run_events (run_id, happened_at, kind, detail) VALUES ('r1', 1, 'triggered', 'by api')");
+                    st.executeUpdate("INSERT INTO fs_run_events (run_id, happened_at, kind, detail) VALUES ('r1', 2, 'retry', 'retry 1: "
+                            + "x".repeat(1500) + "')");
+                    try (var rs = st.executeQuery("SELECT id, kind FROM fs_run_events WHERE run_id = 'r1' ORDER BY id")) {
+                        assertThat(rs.next()).isTrue();
+                        long first = rs.getLong(1);
+                        assertThat(rs.getString(2)).isEqualTo("triggered");
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getLong(1)).isGreaterThan(first);
+                        assertThat(rs.getString(2)).isEqualTo("retry");
+                    }
                 }
             }
         }

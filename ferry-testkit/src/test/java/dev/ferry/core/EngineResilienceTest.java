@@ -84,9 +84,25 @@ class EngineResilienceTest extends EngineTestSupport {
         load(21, N);
         source.failOnNext(3, 2, Failure.CONNECTION_LOST);
         dest.failOnWrite(5, 2, Failure.RETRIABLE);
-        RunInfo r = run(job(BATCH));
+        // listeners hear each retry with its reason (the server's run timeline shows them)
+        java.util.List<String> retries = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        RunInfo r = engine.run(job(BATCH), new RunListener() {
+            @Override
+            public void onUpdate(RunInfo run) {
+            }
+
+            @Override
+            public void onRetry(String runId, int retry, String reason) {
+                retries.add(retry + ": " + reason);
+            }
+        }, new CancelToken());
         assertThat(r.status()).as(r.toString()).isEqualTo(RunStatus.SUCCEEDED);
         assertCounters(r, N, N, N, 0, 0, 0);
+        assertThat(r.stats().get("retries")).isEqualTo(4L);
+        assertThat(retries).hasSize(4);
+        assertThat(retries).filteredOn(x -> x.contains("injected connection loss")).hasSize(2);
+        assertThat(retries).filteredOn(x -> x.contains("injected transient failure")).extracting(x -> x.substring(0, 2))
+                .containsExactly("1:", "2:");
         assertThat(dest.writeCalls()).isEqualTo(BATCHES + 2);
         assertThat(source.rowsRead()).isEqualTo(N);
         assertDestinationEqualsSource();

@@ -27,7 +27,7 @@ public class ProblemHandler {
         p.setType(URI.create("https://ferry.dev/problems/" + e.status().value()));
         e.extra().forEach(p::setProperty);
         ResponseEntity.BodyBuilder b = ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        e.retryAfter().ifPresent(d -> b.header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, d.toSeconds()))));
+        e.retryAfter().ifPresent(d -> b.header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, (d.toMillis() + 999) / 1000))));
         return b.body(p);
     }
 

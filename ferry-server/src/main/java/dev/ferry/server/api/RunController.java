@@ -40,7 +40,7 @@ public class RunController {
 
     @GetMapping("/runs/{runId}")
     Map<String, Object> get(HttpServletRequest req, @PathVariable String runId) {
-        return runs.view(runs.get(Caller.of(req).requireTenant(), runId));
+        return runs.detail(runs.get(Caller.of(req).requireTenant(), runId));
     }
 
     @PostMapping("/runs/{runId}/cancel")

@@ -1,5 +1,7 @@
 package dev.ferry.server.api;
 
+import dev.ferry.server.service.ConflictService;
+import dev.ferry.server.service.PreviewService;
 import dev.ferry.server.service.RunService;
 import dev.ferry.server.service.SyncService;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,10 +28,14 @@ public class SyncController {
     static final String[] BODY_TYPES = {"application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/plain"};
     private final SyncService syncs;
     private final RunService runs;
+    private final ConflictService conflicts;
+    private final PreviewService previews;
 
-    public SyncController(SyncService syncs, RunService runs) {
+    public SyncController(SyncService syncs, RunService runs, ConflictService conflicts, PreviewService previews) {
         this.syncs = syncs;
         this.runs = runs;
+        this.conflicts = conflicts;
+        this.previews = previews;
     }
 
     @PostMapping(consumes = {"application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/plain"})
@@ -78,5 +84,45 @@ public class SyncController {
                                                  @RequestParam(defaultValue = "0") int page,
                                                  @RequestParam(defaultValue = "20") int size) {
         return runs.history(Caller.of(req).requireTenant(), id, page, size);
+    }
+
+    /** The dry run: {"samples": 5, "fullRefresh": false, "batchSize": …}, all optional; writes nothing. */
+    public record PreviewRequest(Boolean fullRefresh, Integer batchSize, Integer samples) {
+    }
+
+    @PostMapping("/{id}/preview")
+    Map<String, Object> preview(HttpServletRequest req, @PathVariable String id, @RequestBody(required = false) PreviewRequest body) {
+        String tenant = Caller.of(req).requireTenant();
+        PreviewRequest p = body == null ? new PreviewRequest(null, null, null) : body;
+        return previews.preview(tenant, id, new RunService.RunOptions(p.fullRefresh(), p.batchSize()), p.samples() == null ? 5 : p.samples());
+    }
+
+    @GetMapping("/{id}/conflicts")
+    List<Map<String, Object>> conflicts(HttpServletRequest req, @PathVariable String id,
+                                        @RequestParam(defaultValue = "pending") String status,
+                                        @RequestParam(defaultValue = "100") int limit) {
+        return conflicts.list(Caller.of(req).requireTenant(), id, status, limit).stream().map(ConflictService::view).toList();
+    }
+
+    @GetMapping("/{id}/conflicts/{conflictId}")
+    Map<String, Object> conflict(HttpServletRequest req, @PathVariable String id, @PathVariable long conflictId) {
+        return ConflictService.view(conflicts.get(Caller.of(req).requireTenant(), id, conflictId));
+    }
+
+    /** {"take": "a"} or {"take": "b"}, or {"value": "text"} ({"value": null}: NULL); optional "by": who decided. */
+    @PostMapping("/{id}/conflicts/{conflictId}/resolve")
+    Map<String, Object> resolve(HttpServletRequest req, @PathVariable String id, @PathVariable long conflictId,
+                                @RequestBody(required = false) Map<String, Object> body) {
+        String tenant = Caller.of(req).requireTenant();
+        Map<String, Object> b = body == null ? Map.of() : body;
+        boolean take = b.containsKey("take");
+        boolean value = b.containsKey("value");
+        if (take == value) {
+            throw ApiException.invalid(List.of("body: give exactly one of {\"take\": \"a\"|\"b\"} or {\"value\": \"text\"|null}"));
+        }
+        ConflictService.Decision d = take ? new ConflictService.Decision.Take(String.valueOf(b.get("take")))
+                : new ConflictService.Decision.Value(java.util.Optional.ofNullable(b.get("value")).map(String::valueOf));
+        Object by = b.get("by");
+        return ConflictService.view(conflicts.resolve(tenant, id, conflictId, d, by == null ? null : String.valueOf(by)));
     }
 }

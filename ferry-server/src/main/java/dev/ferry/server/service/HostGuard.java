@@ -33,10 +33,10 @@ public class HostGuard {
         this.allowPrivate = allowPrivate;
     }
 
-    /** Every problem with the connection settings under {@code root} (source, destination, webhooks). */
+    /** Every problem with the connection settings under {@code root} (source, destination, a bidirectional sync's a and b, webhooks). */
     public List<String> check(Map<String, Object> root) {
         List<String> problems = new ArrayList<>();
-        for (String section : List.of("source", "destination")) {
+        for (String section : List.of("source", "destination", "a", "b")) {
             if (root.get(section) instanceof Map<?, ?> m) walk(m, section, problems);
         }
         if (root.get("webhooks") instanceof List<?> hooks) {

@@ -47,6 +47,9 @@ public class RetentionService {
         int rows = db.sql("DELETE FROM fs_runs WHERE finished_at IS NOT NULL AND finished_at < ? AND active_key IS NULL "
                         + "AND NOT EXISTS (SELECT 1 FROM ferry_runs r WHERE r.run_id = fs_runs.run_id)")
                 .param(cutoff.toEpochMilli()).update();
+        // a run's timeline goes with its row
+        db.sql("DELETE FROM fs_run_events WHERE happened_at < ? AND NOT EXISTS "
+                + "(SELECT 1 FROM fs_runs r WHERE r.run_id = fs_run_events.run_id)").param(cutoff.toEpochMilli()).update();
         db.sql("DELETE FROM fs_webhook_deliveries WHERE created_at < ? AND NOT EXISTS "
                 + "(SELECT 1 FROM fs_runs r WHERE r.run_id = fs_webhook_deliveries.run_id)").param(cutoff.toEpochMilli()).update();
         if (rows > 0 || engineRuns > 0) log.info("retention: deleted {} runs finished before {}", rows, cutoff);

@@ -80,6 +80,9 @@ public class RunService {
     private final List<RunObserver> observers;
     private final Map<String, CancelToken> local = new ConcurrentHashMap<>();
     private final org.springframework.transaction.support.TransactionTemplate tx;
+    private final RunLog timeline;
+    private final dev.ferry.core.Connectors connectors;
+    private final String node;
 
     /** Told about each run's snapshots on the node that executes it, and once when it ends (metrics, webhooks). */
     public interface RunObserver {
@@ -95,7 +98,12 @@ public class RunService {
 
     public RunService(JdbcClient db, SyncService syncs, StateStore store, Engine engine, Clock clock, FerryProperties props,
                       ObjectProvider<SchedulerClient> scheduler, List<RunObserver> observers,
-                      org.springframework.transaction.PlatformTransactionManager transactions) {
+                      org.springframework.transaction.PlatformTransactionManager transactions, RunLog timeline,
+                      dev.ferry.core.Connectors connectors,
+                      @org.springframework.beans.factory.annotation.Value("${db-scheduler.scheduler-name:}") String schedulerName) {
+        this.node = describeNode(schedulerName);
+        this.timeline = timeline;
+        this.connectors = connectors;
         this.tx = new org.springframework.transaction.support.TransactionTemplate(transactions);
         this.db = db;
         this.syncs = syncs;
@@ -119,6 +127,11 @@ public class RunService {
             problems.add("batchSize: " + options.batchSize() + " is out of range; use 1 to 1000000");
         }
         if (!problems.isEmpty()) throw ApiException.invalid(problems);
+        cooldownLeft(sync).ifPresent(left -> {
+            throw ApiException.tooMany("sync " + sync.name() + " is cooling down: its last run ended less than "
+                    + SyncService.cooldown(sync).orElseThrow().toSeconds() + " s ago (cooldown); it may run again in "
+                    + Math.max(1, (left.toMillis() + 999) / 1000) + " s", left);
+        });
         SyncJob job = syncs.job(sync);
         String destination = job.destinationResource();
         String key = Ids.sha256(destination);
@@ -142,6 +155,10 @@ public class RunService {
                             .params(row.runId(), tenantId, sync.id(), row.status(), trigger, destination, key, false,
                                     SyncService.JSON.writeValueAsString(row.options()), retryOf.orElse(null), now.toEpochMilli())
                             .update();
+                    timeline.add(row.runId(), RunLog.TRIGGERED, "triggered by " + trigger
+                            + retryOf.map(x -> " (retry of " + x + ", resumes from its checkpoint)").orElse("")
+                            + (Boolean.TRUE.equals(options.fullRefresh()) ? ", full refresh" : "")
+                            + (options.batchSize() != null ? ", batches of " + options.batchSize() : ""));
                 });
             } catch (DuplicateKeyException e) {
                 Optional<String> holder = db.sql("SELECT run_id FROM fs_runs WHERE active_key = ?").param(key).query(String.class).optional();
@@ -169,11 +186,27 @@ public class RunService {
     /** A schedule fired while a run was active (or the tenant at its limit): recorded as a skipped run saying why. */
     public void recordSkipped(Sync sync, String why) {
         Instant now = clock.instant();
+        String runId = Ids.runId(now);
         db.sql("INSERT INTO fs_runs (run_id, tenant_id, sync_id, status, run_trigger, destination, active_key, cancel_requested, "
                         + "options_json, message, requested_at, finished_at) VALUES (?, ?, ?, 'skipped', 'schedule', ?, NULL, ?, '{}', ?, ?, ?)")
-                .params(Ids.runId(now), sync.tenantId(), sync.id(), syncs.job(sync).destinationResource(), false,
+                .params(runId, sync.tenantId(), sync.id(), syncs.job(sync).destinationResource(), false,
                         why, now.toEpochMilli(), now.toEpochMilli())
                 .update();
+        safeEvent(runId, RunLog.SKIPPED, "the schedule fired; " + why);
+    }
+
+    /**
+     * Time left in the sync's cool-down ({@code cooldown:} after its last run ended), empty when it may run now.
+     * Skipped scheduled fires do not count as runs.
+     */
+    public Optional<Duration> cooldownLeft(Sync sync) {
+        Optional<Duration> cooldown = SyncService.cooldown(sync);
+        if (cooldown.isEmpty() || cooldown.get().isZero()) return Optional.empty();
+        Optional<Long> lastEnd = db.sql("SELECT MAX(finished_at) FROM fs_runs WHERE sync_id = ? AND status <> 'skipped'")
+                .param(sync.id()).query(Long.class).optional();
+        if (lastEnd.isEmpty() || lastEnd.get() == null) return Optional.empty();
+        Duration left = Duration.ofMillis(lastEnd.get() + cooldown.get().toMillis() - clock.millis());
+        return left.isNegative() || left.isZero() ? Optional.empty() : Optional.of(left);
     }
 
     // ------------------------------------------------------------------ read
@@ -237,6 +270,19 @@ public class RunService {
         return m;
     }
 
+    /** The run's view plus its stored timeline and its retries with their reasons (GET /api/v1/runs/{id}). */
+    public Map<String, Object> detail(RunRow r) {
+        Map<String, Object> m = view(r);
+        List<RunLog.Event> events = timeline.of(r.runId());
+        m.put("retries", events.stream().filter(e -> e.kind().equals(RunLog.RETRY)).map(RunLog.Event::view).toList());
+        m.put("events", events.stream().map(RunLog.Event::view).toList());
+        return m;
+    }
+
+    public List<RunLog.Event> events(String runId, long afterId) {
+        return timeline.since(runId, afterId);
+    }
+
     public Optional<RunInfo> engineRun(String runId) {
         return store.findRun(runId);
     }
@@ -251,6 +297,8 @@ public class RunService {
                         + "message = 'cancelled before it started' WHERE run_id = ? AND status = 'queued'")
                 .params(true, clock.millis(), runId).update();
         if (queued == 1) {
+            safeEvent(runId, RunLog.CANCEL, "cancelled before it started");
+            safeEvent(runId, RunLog.COMPLETED, "ended cancelled: cancelled before it started");
             try {
                 scheduler.getObject().cancel(TaskInstanceId.of(RUN_TASK, runId));
             } catch (RuntimeException e) {
@@ -258,6 +306,7 @@ public class RunService {
             }
         } else {
             db.sql("UPDATE fs_runs SET cancel_requested = ? WHERE run_id = ?").params(true, runId).update();
+            safeEvent(runId, RunLog.CANCEL, "cancel requested: stops after the batch in flight, its checkpoint kept");
             CancelToken t = local.get(runId);
             if (t != null) t.cancel();
         }
@@ -309,6 +358,8 @@ public class RunService {
         Sync sync = syncs.get(tenantId, r.syncId());
         try {
             RunInfo after = engine.replay(runId, syncs.job(sync), d -> onlyIds.map(ids -> ids.contains(d.id())).orElse(true));
+            safeEvent(runId, RunLog.REPLAY, "dead letters replayed" + onlyIds.map(ids -> " (" + ids.size() + " selected)").orElse(" (all)")
+                    + ": run is now " + after.status().label() + after.message().map(x -> "; " + x).orElse(""));
             return RunViews.asMap(after);
         } catch (LeaseHeldException e) {
             throw ApiException.conflict("another run holds the destination; replay when it has ended");
@@ -374,37 +425,26 @@ public class RunService {
                 finish(row, "failed", "the sync was deleted before the run started");
                 return;
             }
-            SyncJob job = applyOptions(syncs.job(sync.get()), row.options());
+            dev.ferry.core.config.SyncFile file = syncs.syncFile(sync.get());
+            boolean revived = "running".equals(row.status());
             db.sql("UPDATE fs_runs SET status = 'running' WHERE run_id = ? AND status = 'queued'").param(runId).update();
+            safeEvent(runId, revived ? RunLog.REVIVED : RunLog.STARTED, revived
+                    ? "revived on " + node + ": the node running it stopped answering; resumes from its last checkpoint"
+                    : "started on " + node);
             if (row.cancelRequested()) token.cancel();
-            long[] lastCheck = {0};
-            RunListener listener = new RunListener() {
-                @Override
-                public void onUpdate(RunInfo info) {
-                    progress(info);
-                }
-
-                @Override
-                public void onBatch(String id, long seq, int rows, Duration took) {
-                    observers.forEach(o -> o.batch(row, rows, took));
-                }
-
-                private void progress(RunInfo info) {
-                long now = clock.millis();
-                if (now - lastCheck[0] >= 1000) { // a cancel may have been asked on another node
-                    lastCheck[0] = now;
-                    try {
-                        if (Boolean.TRUE.equals(db.sql("SELECT cancel_requested FROM fs_runs WHERE run_id = ?").param(runId)
-                                .query(Boolean.class).optional().orElse(false))) token.cancel();
-                    } catch (RuntimeException e) {
-                        log.debug("run={} cancel check failed: {}", runId, e.toString());
-                    }
-                }
-                observers.forEach(o -> o.progress(row, info));
-                }
-            };
             log.info("run={} starting sync={}", runId, row.syncId());
-            RunInfo info = engine.run(runId, job, listener, token);
+            TimelineListener listener = new TimelineListener(row, token);
+            RunInfo info;
+            try {
+                if (file.bidirectional()) {
+                    info = new dev.ferry.core.bidi.BidiEngine(store, connectors, clock)
+                            .run(runId, file.bidi().get().withFullRefresh(Boolean.TRUE.equals(row.options().get("fullRefresh"))), listener, token);
+                } else {
+                    info = engine.run(runId, applyOptions(file.job(), row.options()), listener, token);
+                }
+            } finally {
+                listener.flushBatches();
+            }
             result = Optional.of(info);
             finish(row, info.status().label(), info.message().orElse(null));
             log.info("run={} ended {}: {}", runId, info.status().label(), info.message().orElse(""));
@@ -426,7 +466,113 @@ public class RunService {
         }
     }
 
+    /**
+     * Hears the engine on its thread: checks for a cancel asked on another node, tells the observers, and writes the
+     * timeline: resumed, phases, retries with their reason, rate-limit waits, and batches coalesced to one event a second.
+     */
+    private final class TimelineListener implements RunListener {
+        private final RunRow row;
+        private final CancelToken token;
+        private long lastCancelCheck;
+        private String phase;
+        private boolean resumedNoted;
+        private long rateLimitWaits;
+        private long firstSeq = -1, lastSeq, batchRows, batches, lastBatchFlush;
+
+        TimelineListener(RunRow row, CancelToken token) {
+            this.row = row;
+            this.token = token;
+            this.lastBatchFlush = clock.millis();
+        }
+
+        @Override
+        public synchronized void onUpdate(RunInfo info) {
+            long now = clock.millis();
+            if (now - lastCancelCheck >= 1000) { // a cancel may have been asked on another node
+                lastCancelCheck = now;
+                try {
+                    if (Boolean.TRUE.equals(db.sql("SELECT cancel_requested FROM fs_runs WHERE run_id = ?").param(row.runId())
+                            .query(Boolean.class).optional().orElse(false))) token.cancel();
+                } catch (RuntimeException e) {
+                    log.debug("run={} cancel check failed: {}", row.runId(), e.toString());
+                }
+            }
+            if (!resumedNoted && info.resumedFrom().isPresent()) {
+                resumedNoted = true;
+                event(RunLog.RESUMED, "resumed from the checkpoint of run " + info.resumedFrom().get());
+            }
+            String p = info.phase().label();
+            if (!info.status().finished() && !p.equals(phase)) {
+                phase = p;
+                event(RunLog.PHASE, "phase: " + p);
+            }
+            if (info.stats().get("rateLimitWaits") instanceof Number n && n.longValue() > rateLimitWaits) {
+                long more = n.longValue() - rateLimitWaits;
+                rateLimitWaits = n.longValue();
+                event(RunLog.RATE_LIMIT, "waited for the source's rate limit " + (more == 1 ? "once" : more + " times")
+                        + " (" + rateLimitWaits + " so far)");
+            }
+            observers.forEach(o -> o.progress(row, info));
+        }
+
+        @Override
+        public synchronized void onBatch(String id, long seq, int rows, Duration took) {
+            observers.forEach(o -> o.batch(row, rows, took));
+            if (firstSeq < 0) firstSeq = seq;
+            lastSeq = seq;
+            batches++;
+            batchRows += rows;
+            if (clock.millis() - lastBatchFlush >= 1000) flushBatches();
+        }
+
+        @Override
+        public synchronized void onRetry(String id, int retry, String reason) {
+            event(RunLog.RETRY, "retry " + retry + ": " + reason);
+        }
+
+        /** Batches committed so far are told first, so the timeline stays in order. */
+        private void event(String kind, String detail) {
+            flushBatches();
+            safeEvent(row.runId(), kind, detail);
+        }
+
+        synchronized void flushBatches() {
+            lastBatchFlush = clock.millis();
+            if (batches == 0) return;
+            safeEvent(row.runId(), RunLog.BATCH, (batches == 1 ? "batch " + firstSeq : batches + " batches (" + firstSeq + "–" + lastSeq + ")")
+                    + " committed: " + batchRows + " rows");
+            firstSeq = -1;
+            batches = 0;
+            batchRows = 0;
+        }
+    }
+
+    /** A timeline write never fails a run. */
+    private void safeEvent(String runId, String kind, String detail) {
+        try {
+            timeline.add(runId, kind, detail);
+        } catch (RuntimeException e) {
+            log.warn("run={} could not record its {} event: {}", runId, kind, e.toString());
+        }
+    }
+
+    /** This node as the timeline names it: db-scheduler's name for it (the host name unless set), and the process id. */
+    private static String describeNode(String schedulerName) {
+        String name = schedulerName == null ? "" : schedulerName.trim();
+        if (name.isEmpty()) {
+            try {
+                name = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                name = "this host";
+            }
+        }
+        return "node " + name + " (pid " + ProcessHandle.current().pid() + ")";
+    }
+
     private void finish(RunRow row, String status, String message) {
+        // the event first: whoever sees the row ended finds the whole timeline
+        safeEvent(row.runId(), "failed".equals(status) ? RunLog.FAILED : RunLog.COMPLETED,
+                "ended " + status + (message != null ? ": " + message : ""));
         db.sql("UPDATE fs_runs SET status = ?, active_key = NULL, finished_at = ?, message = ? WHERE run_id = ?")
                 .params(status, clock.millis(), message, row.runId()).update();
     }

@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
 public class SyncService {
     public static final String MASK = "******";
     private static final Pattern SECRET_KEY = Pattern.compile("(?i)(?!.*(url|uri|param|field|name)$).*(password|passwd|secret|token|api[_-]?key|credential|private[_-]?key|auth[_-]?header).*");
-    private static final Set<String> SERVER_KEYS = Set.of("schedule", "webhooks");
+    private static final Set<String> SERVER_KEYS = Set.of("schedule", "webhooks", "cooldown");
     private static final Set<String> WEBHOOK_EVENTS = Set.of("succeeded", "partial", "failed");
     static final JsonMapper JSON = JsonMapper.builder().build();
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
@@ -186,10 +186,20 @@ public class SyncService {
 
     /** The job the engine runs: the definition with its secrets put back; the engine knows it by the sync's id. */
     public SyncJob job(Sync s) {
+        return syncFile(s).job();
+    }
+
+    /** The parsed definition: for {@code direction: bidirectional}, {@code bidi()} is what runs (job() is only its a → b view). */
+    public dev.ferry.core.config.SyncFile syncFile(Sync s) {
         Map<String, Object> def = withSecrets(s.definition(), secretsOf(s));
         SERVER_KEYS.forEach(def::remove);
         def.put("name", s.id());
-        return loader.fromMap(def, null, "api:" + s.tenantId() + "/" + s.name()).job();
+        return loader.fromMap(def, null, "api:" + s.tenantId() + "/" + s.name());
+    }
+
+    /** The sync's cool-down: how long after its last run ended a new one may not be started; empty when none is set. */
+    public static Optional<Duration> cooldown(Sync s) {
+        return s.definition().get("cooldown") instanceof Object v ? interval(String.valueOf(v)) : Optional.empty();
     }
 
     /** Webhooks with their secrets (for delivery only). */
@@ -229,6 +239,10 @@ public class SyncService {
             problems.add("state: the server keeps run state in its own store; remove state:");
         }
         Optional<Schedule> schedule = schedule(real.get("schedule"), problems);
+        Object cooldown = real.get("cooldown");
+        if (cooldown != null && (cooldown instanceof Map || cooldown instanceof List || interval(String.valueOf(cooldown)).isEmpty())) {
+            problems.add("cooldown: '" + cooldown + "' is not a duration; write e.g. 30s, 10m or 1h (time after a run ends before the next may start)");
+        }
         webhooks(real.get("webhooks"), problems);
         problems.addAll(hosts.check(real));
         Map<String, Object> forLoader = new LinkedHashMap<>(real);

@@ -1,7 +1,10 @@
 package dev.ferry.server.web;
 
 import dev.ferry.server.api.ApiException;
+import dev.ferry.server.service.ConflictService;
 import dev.ferry.server.service.Ids;
+import dev.ferry.server.service.PreviewService;
+import dev.ferry.server.service.RunLog;
 import dev.ferry.server.service.RunService;
 import dev.ferry.server.service.SyncService;
 import dev.ferry.server.service.TenantService;
@@ -54,13 +57,18 @@ public class DashboardController {
     private final HistoryQuery history;
     private final Clock clock;
     private final ObjectProvider<SchedulerClient> scheduler;
+    private final ConflictService conflicts;
+    private final PreviewService previews;
 
     /** The schedule service's db-scheduler task name: its row for a sync holds the sync's next fire time. */
     static final String SCHEDULE_TASK = "ferry-schedule";
 
     public DashboardController(TenantService tenants, SyncService syncs, RunService runs, LiveRun live, HistoryQuery history, Clock clock,
-                               ObjectProvider<SchedulerClient> scheduler) {
+                               ObjectProvider<SchedulerClient> scheduler, ConflictService conflicts,
+                               PreviewService previews) {
         this.scheduler = scheduler;
+        this.conflicts = conflicts;
+        this.previews = previews;
         this.tenants = tenants;
         this.syncs = syncs;
         this.runs = runs;
@@ -138,8 +146,7 @@ public class DashboardController {
         StringBuilder b = new StringBuilder("<article class=\"card\" data-testid=\"sync-row\" data-sync-name=\"").append(esc(sync.name()))
                 .append("\" aria-labelledby=\"h-").append(esc(sync.id())).append("\">");
         b.append("<h2 id=\"h-").append(esc(sync.id())).append("\" data-testid=\"sync-name\">").append(esc(sync.name())).append("</h2>")
-                .append("<p class=\"route\" data-testid=\"sync-route\">").append(esc(describe(def.get("source"))))
-                .append(" <span aria-hidden=\"true\">→</span><span class=\"sr-only\">to</span> ").append(esc(describe(def.get("destination")))).append("</p>");
+                .append("<p class=\"route\" data-testid=\"sync-route\">").append(route(sync)).append("</p>");
         b.append("<dl class=\"facts\">");
         Map<String, Object> sched = RunPanel.map(def.get("schedule"));
         boolean paused = !sched.isEmpty() && sync.schedule().isEmpty();
@@ -157,8 +164,20 @@ public class DashboardController {
                     .append(" · ").append(esc(Html.seconds(r.get("seconds")))).append(" · ").append(esc(Html.number(c.get("processed")))).append(" rows</dd></div>");
         }
         b.append("<div><dt>Next run</dt><dd data-testid=\"sync-next-run\">").append(esc(nextRun(sync, last))).append("</dd></div>");
+        Optional<java.time.Duration> cooldown = SyncService.cooldown(sync);
+        Optional<java.time.Duration> coolingFor = active.isPresent() ? Optional.empty() : runs.cooldownLeft(sync);
+        cooldown.ifPresent(c -> b.append("<div><dt>Cool-down</dt><dd data-testid=\"sync-cooldown\">").append(esc(Html.duration(c)))
+                .append(" after a run ends</dd></div>"));
+        boolean bidirectional = ConflictService.isBidirectional(sync);
+        long pending = bidirectional ? conflicts.list(s.tenantId(), sync.id(), "pending", 1000).size() : 0;
+        if (bidirectional) {
+            b.append("<div><dt>Conflicts waiting</dt><dd data-testid=\"sync-pending-conflicts\">").append(pending).append("</dd></div>");
+        }
         b.append("</dl><div class=\"actions\">");
-        String busy = active.map(a -> "run " + a.runId() + " is " + a.status() + "; wait for it or cancel it").orElse(null);
+        String busy = active.map(a -> "run " + a.runId() + " is " + a.status() + "; wait for it or cancel it")
+                .or(() -> coolingFor.map(left -> "cooling down: the last run ended less than " + Html.duration(cooldown.orElseThrow())
+                        + " ago; it may run again in " + Math.max(1, (left.toMillis() + 999) / 1000) + " s"))
+                .orElse(null);
         b.append(Layout.postButton(s, "/ui/syncs/" + sync.id() + "/runs", "Run now", "btn-run-now", "primary", busy, null))
                 .append(Layout.postButton(s, "/ui/syncs/" + sync.id() + "/runs", "Full refresh", "btn-full-refresh", "", busy,
                         "<input type=\"hidden\" name=\"fullRefresh\" value=\"true\">"));
@@ -168,10 +187,26 @@ public class DashboardController {
                     "<input type=\"hidden\" name=\"enabled\" value=\"" + paused + "\">"));
         }
         active.ifPresent(a -> b.append("<a class=\"button\" href=\"/ui/runs/").append(esc(a.runId())).append("\" data-testid=\"link-active-run\">Watch the active run</a>"));
+        if (bidirectional) {
+            b.append("<a class=\"button\" href=\"/ui/syncs/").append(esc(sync.id())).append("/conflicts\" data-testid=\"link-conflicts\">Conflicts (")
+                    .append(pending).append(" waiting)</a>");
+        }
+        b.append("<a class=\"button\" href=\"/ui/syncs/").append(esc(sync.id())).append("/preview\" data-testid=\"link-preview\">Preview</a>");
         b.append("<a class=\"button\" href=\"/ui/syncs/").append(esc(sync.id())).append("/history\" data-testid=\"link-history\">History</a>")
                 .append("<a class=\"button\" href=\"/ui/syncs/").append(esc(sync.id())).append("/edit\" data-testid=\"link-edit\">Edit</a>");
         b.append("</div></article>");
         return b.toString();
+    }
+
+    /** Source → destination, or a ⇄ b for a bidirectional sync (HTML). */
+    static String route(SyncService.Sync sync) {
+        Map<String, Object> def = sync.definition();
+        if (ConflictService.isBidirectional(sync)) {
+            return "a: " + esc(describe(def.get("a"))) + " <span aria-hidden=\"true\">⇄</span><span class=\"sr-only\">both ways with</span> b: "
+                    + esc(describe(def.get("b")));
+        }
+        return esc(describe(def.get("source"))) + " <span aria-hidden=\"true\">→</span><span class=\"sr-only\">to</span> "
+                + esc(describe(def.get("destination")));
     }
 
     /** "postgres dash_src.items" — the connector and what it reads or writes; never a URL (it may carry credentials). */
@@ -363,24 +398,27 @@ public class DashboardController {
         StringBuilder b = new StringBuilder(breadcrumb(sync, "Run " + runId))
                 .append("<h1>Run <span class=\"mono\" data-testid=\"run-id\">").append(esc(runId)).append("</span></h1>")
                 .append(Layout.notice(notice.orElse(null), false)).append(Layout.notice(error.orElse(null), true))
-                .append("<p class=\"route\">").append(esc(sync.name())).append(": ").append(esc(describe(sync.definition().get("source"))))
-                .append(" → ").append(esc(describe(sync.definition().get("destination")))).append("</p>");
+                .append("<p class=\"route\">").append(esc(sync.name())).append(": ").append(route(sync)).append("</p>");
+        List<RunLog.Event> events = runs.events(runId, 0);
+        long lastEvent = events.isEmpty() ? 0 : events.get(events.size() - 1).id();
         b.append("<section aria-labelledby=\"progress-h\"");
-        if (active) b.append(" hx-ext=\"sse\" sse-connect=\"/ui/runs/").append(esc(runId)).append("/live\" sse-close=\"done\"");
+        if (active) b.append(" hx-ext=\"sse\" sse-connect=\"/ui/runs/").append(esc(runId)).append("/live?after=").append(lastEvent).append("\" sse-close=\"done\"");
         b.append("><h2 id=\"progress-h\" class=\"sr-only\">Progress</h2><div id=\"run-panel\" data-testid=\"run-panel\"")
                 .append(active ? " sse-swap=\"run,done\"" : "").append(">")
                 .append(RunPanel.render(s, view, null)).append("</div>")
+                .append("<section id=\"retries\" aria-labelledby=\"retries-h\" data-testid=\"run-retries-section\"")
+                .append(active ? " sse-swap=\"retries\"" : "").append(">").append(Timeline.retries(events)).append("</section>")
                 .append("<h2>Timeline</h2><ol class=\"timeline\" id=\"timeline\" data-testid=\"timeline\"")
                 .append(active ? " sse-swap=\"timeline\" hx-swap=\"beforeend\"" : "").append(">")
-                .append(Timeline.html(Timeline.initial(view))).append("</ol></section>");
+                .append(Timeline.html(events)).append("</ol></section>");
         return ok(s, "Run " + runId, b.toString());
     }
 
     @GetMapping(path = "/runs/{runId}/live", produces = "text/event-stream")
-    SseEmitter liveRun(HttpServletRequest req, @PathVariable String runId) {
+    SseEmitter liveRun(HttpServletRequest req, @PathVariable String runId, @RequestParam(defaultValue = "0") long after) {
         WebSession s = WebSession.of(req);
         runs.get(s.tenantId(), runId);
-        return live.stream(s, runId);
+        return live.stream(s, runId, after);
     }
 
     @PostMapping("/runs/{runId}/cancel")
@@ -404,6 +442,145 @@ public class DashboardController {
         } catch (ApiException e) {
             if (e.status() == HttpStatus.NOT_FOUND) throw e;
             return seeOther("/ui/runs/" + runId + "?error=" + Html.url(e.getMessage()));
+        }
+    }
+
+    // ------------------------------------------------------------------ preview
+
+    /** The dry run: what a run now would do, with field diffs; reads both sides, writes nothing (so a plain GET). */
+    @GetMapping("/syncs/{id}/preview")
+    ResponseEntity<String> previewPage(HttpServletRequest req, @PathVariable String id, @RequestParam(defaultValue = "5") int samples) {
+        WebSession s = WebSession.of(req);
+        SyncService.Sync sync = syncs.get(s.tenantId(), id);
+        StringBuilder b = new StringBuilder(breadcrumb(sync, "Preview")).append("<h1>Preview of ").append(esc(sync.name())).append("</h1>")
+                .append("<p class=\"route\">").append(route(sync)).append("</p>");
+        Map<String, Object> report;
+        try {
+            report = previews.preview(s.tenantId(), id, RunService.RunOptions.DEFAULT, Math.max(0, Math.min(PreviewService.MAX_SAMPLES, samples)));
+        } catch (ApiException e) {
+            if (e.status() == HttpStatus.NOT_FOUND) throw e;
+            b.append(Layout.notice("The preview could not be made: " + e.getMessage(), true));
+            return ok(s, "Preview of " + sync.name(), b.toString());
+        }
+        b.append("<p data-testid=\"preview-summary\">What a run started now would do (")
+                .append(esc(report.get("direction"))).append(", worked out in ").append(esc(Html.seconds(report.get("seconds"))))
+                .append("). <strong>Nothing was written</strong>: not the destination, not the dead letters, not the run state.</p>");
+        Map<String, Object> counts = RunPanel.map(report.get("counters"));
+        b.append("<table class=\"counters\" data-testid=\"preview-counters\"><caption>Would do</caption><thead><tr>");
+        counts.keySet().forEach(k -> b.append("<th scope=\"col\">").append(esc(k)).append("</th>"));
+        b.append("</tr></thead><tbody><tr>");
+        counts.forEach((k, v) -> b.append("<td data-testid=\"preview-count-").append(esc(k)).append("\">").append(esc(Html.number(v))).append("</td>"));
+        b.append("</tr></tbody></table>");
+        RunPanel.map(report.get("samples")).forEach((kind, list) -> {
+            if (!(list instanceof List<?> items) || items.isEmpty()) return;
+            b.append("<h2>").append(esc(kind)).append(": ").append(items.size()).append(" of ").append(esc(Html.number(counts.get(kind))))
+                    .append(" shown</h2><ul class=\"samples\" data-testid=\"preview-samples-").append(esc(kind)).append("\">");
+            for (Object o : items) {
+                Map<String, Object> x = RunPanel.map(o);
+                b.append("<li data-testid=\"preview-sample\">key <span class=\"mono\" data-testid=\"preview-key\">").append(esc(x.get("key"))).append("</span>");
+                if (x.get("side") != null) b.append(" (written to ").append(esc(x.get("side"))).append(")");
+                b.append("<ul>");
+                RunPanel.map(x.get("fields")).forEach((field, d) -> {
+                    Map<String, Object> diff = RunPanel.map(d);
+                    b.append("<li data-testid=\"preview-diff\"><span class=\"mono\">").append(esc(field)).append("</span>: ")
+                            .append(kind.startsWith("inserted") ? "<em>(new)</em>" : diffValue(diff.get("old"))).append(" <span aria-hidden=\"true\">→</span><span class=\"sr-only\">becomes</span> ")
+                            .append(diffValue(diff.get("new"))).append("</li>");
+                });
+                b.append("</ul></li>");
+            }
+            b.append("</ul>");
+        });
+        return ok(s, "Preview of " + sync.name(), b.toString());
+    }
+
+    private static String diffValue(Object v) {
+        return v == null ? "<em>null</em>" : "<span class=\"mono\">" + esc(v) + "</span>";
+    }
+
+    // ------------------------------------------------------------------ conflicts
+
+    @GetMapping("/syncs/{id}/conflicts")
+    ResponseEntity<String> conflictsPage(HttpServletRequest req, @PathVariable String id, @RequestParam Optional<String> notice,
+                                         @RequestParam Optional<String> error) {
+        WebSession s = WebSession.of(req);
+        SyncService.Sync sync = syncs.get(s.tenantId(), id);
+        StringBuilder b = new StringBuilder(breadcrumb(sync, "Conflicts")).append("<h1>Conflicts of ").append(esc(sync.name())).append("</h1>")
+                .append(Layout.notice(notice.orElse(null), false)).append(Layout.notice(error.orElse(null), true));
+        if (!ConflictService.isBidirectional(sync)) {
+            b.append("<p data-testid=\"not-bidirectional\">").append(esc(sync.name()))
+                    .append(" is a one-way sync: conflicts exist only for direction: bidirectional.</p>");
+            return ok(s, "Conflicts of " + sync.name(), b.toString());
+        }
+        List<dev.ferry.core.bidi.Conflict> waiting = conflicts.list(s.tenantId(), id, "pending", 200);
+        b.append("<p>Fields both sides changed to different values, held for a person by the <code>manual</code> strategy. "
+                + "The record's other fields are synced already; the value you choose is written to both sides at the sync's next run.</p>");
+        if (waiting.isEmpty()) {
+            b.append("<p data-testid=\"no-conflicts\">No conflicts waiting for a decision.</p>");
+        } else {
+            b.append("<table class=\"conflicts\" data-testid=\"conflicts\"><caption>").append(waiting.size()).append(" waiting</caption><thead><tr>")
+                    .append("<th scope=\"col\">Key</th><th scope=\"col\">Field</th><th scope=\"col\">Base (last synced)</th>")
+                    .append("<th scope=\"col\">a</th><th scope=\"col\">b</th><th scope=\"col\">Found</th><th scope=\"col\">Decide</th></tr></thead><tbody>");
+            for (dev.ferry.core.bidi.Conflict c : waiting) {
+                String action = "/ui/syncs/" + id + "/conflicts/" + c.id() + "/resolve";
+                String inputId = "value-" + c.id();
+                b.append("<tr data-testid=\"conflict-row\" data-conflict-id=\"").append(c.id()).append("\">")
+                        .append("<td class=\"mono\" data-testid=\"conflict-key\">").append(esc(c.key())).append("</td>")
+                        .append("<td data-testid=\"conflict-field\">").append(esc(c.field())).append("</td>")
+                        .append("<td data-testid=\"conflict-base\">").append(value(c.base())).append("</td>")
+                        .append("<td data-testid=\"conflict-a\">").append(value(c.aValue())).append("</td>")
+                        .append("<td data-testid=\"conflict-b\">").append(value(c.bValue())).append("</td>")
+                        .append("<td>").append(esc(Html.when(c.detectedAt()))).append(" <a href=\"/ui/runs/").append(esc(c.runId()))
+                        .append("\">run</a></td><td class=\"decide\">")
+                        .append(Layout.postButton(s, action, "Keep a's value", "btn-take-a", "", null, "<input type=\"hidden\" name=\"take\" value=\"a\">"))
+                        .append(Layout.postButton(s, action, "Keep b's value", "btn-take-b", "", null, "<input type=\"hidden\" name=\"take\" value=\"b\">"))
+                        .append("<form method=\"post\" action=\"").append(esc(action)).append("\" class=\"inline\">").append(Layout.csrfField(s))
+                        .append("<label for=\"").append(inputId).append("\">Other value for ").append(esc(c.field())).append("</label> ")
+                        .append("<input id=\"").append(inputId).append("\" name=\"value\" data-testid=\"conflict-value\" required> ")
+                        .append("<button type=\"submit\" data-testid=\"btn-set-value\">Use this value</button></form>")
+                        .append("</td></tr>");
+            }
+            b.append("</tbody></table>");
+        }
+        List<dev.ferry.core.bidi.Conflict> decided = conflicts.list(s.tenantId(), id, "all", 50).stream()
+                .filter(c -> c.status() != dev.ferry.core.bidi.Conflict.Status.PENDING).limit(20).toList();
+        if (!decided.isEmpty()) {
+            b.append("<h2>Recently decided</h2><table class=\"conflicts\" data-testid=\"decided-conflicts\"><thead><tr><th scope=\"col\">Key</th>")
+                    .append("<th scope=\"col\">Field</th><th scope=\"col\">a</th><th scope=\"col\">b</th><th scope=\"col\">Resolution</th>")
+                    .append("<th scope=\"col\">By</th><th scope=\"col\">Status</th></tr></thead><tbody>");
+            for (dev.ferry.core.bidi.Conflict c : decided) {
+                b.append("<tr data-testid=\"decided-row\" data-conflict-id=\"").append(c.id()).append("\"><td class=\"mono\">").append(esc(c.key()))
+                        .append("</td><td>").append(esc(c.field())).append("</td><td>").append(value(c.aValue())).append("</td><td>")
+                        .append(value(c.bValue())).append("</td><td data-testid=\"decided-resolution\">").append(value(c.resolution()))
+                        .append("</td><td>").append(esc(c.resolvedBy().orElse("?"))).append("</td><td data-testid=\"decided-status\">")
+                        .append(esc(c.status() == dev.ferry.core.bidi.Conflict.Status.RESOLVED ? "resolved: applied at the next run" : c.status().label()))
+                        .append("</td></tr>");
+            }
+            b.append("</tbody></table>");
+        }
+        return ok(s, "Conflicts of " + sync.name(), b.toString());
+    }
+
+    private static String value(Optional<String> v) {
+        return v.map(x -> "<span class=\"mono\">" + esc(x) + "</span>").orElse("<em>NULL</em>");
+    }
+
+    @PostMapping("/syncs/{id}/conflicts/{conflictId}/resolve")
+    ResponseEntity<String> resolveConflict(HttpServletRequest req, @PathVariable String id, @PathVariable long conflictId,
+                                           @RequestParam Optional<String> take, @RequestParam Optional<String> value) {
+        WebSession s = WebSession.of(req);
+        String back = "/ui/syncs/" + id + "/conflicts";
+        if (take.isPresent() == value.isPresent()) {
+            return seeOther(back + "?error=" + Html.url("Choose a's value, b's value, or type another value."));
+        }
+        try {
+            ConflictService.Decision d = take.<ConflictService.Decision>map(ConflictService.Decision.Take::new)
+                    .orElseGet(() -> new ConflictService.Decision.Value(value));
+            dev.ferry.core.bidi.Conflict c = conflicts.resolve(s.tenantId(), id, conflictId, d, "dashboard");
+            return seeOther(back + "?notice=" + Html.url("Conflict on " + c.field() + " of key " + c.key() + " resolved to "
+                    + c.resolution().map(x -> "'" + x + "'").orElse("NULL") + "; both sides get it at the next run."));
+        } catch (ApiException e) {
+            if (e.status() == HttpStatus.NOT_FOUND) throw e;
+            return seeOther(back + "?error=" + Html.url(e.getMessage()));
         }
     }
 

@@ -2,6 +2,8 @@ package dev.ferry.server.web;
 
 import dev.ferry.server.FerryProperties;
 import dev.ferry.server.service.RunEvents;
+import dev.ferry.server.service.RunLog;
+import dev.ferry.server.service.RunService;
 import jakarta.annotation.PreDestroy;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -18,42 +20,42 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The run page's live feed: the service's run subscription ({@link RunEvents#subscribe}) rendered as HTML fragments
- * that htmx's SSE extension swaps in ("run" → the panel, "timeline" → appended events, "done" → the final panel, then
- * the page closes the stream). A run that has not changed for the lease time-out is shown as stalled.
+ * that htmx's SSE extension swaps in ("run" → the panel, "timeline" → the stored events not shown yet, appended,
+ * "retries" → the retries with their reasons, "done" → the final panel, then the page closes the stream). A run that has not changed for the lease time-out is shown as stalled.
  */
 @Component
 public class LiveRun {
     private final RunEvents events;
+    private final RunService runs;
     private final Clock clock;
     private final Duration stallAfter;
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(1,
             Thread.ofPlatform().daemon().name("ferry-ui-stall").factory());
 
-    public LiveRun(RunEvents events, Clock clock, FerryProperties props) {
+    public LiveRun(RunEvents events, RunService runs, Clock clock, FerryProperties props) {
         this.events = events;
+        this.runs = runs;
         this.clock = clock;
         this.stallAfter = props.leaseTimeout();
     }
 
-    /** Tracks one subscriber's last view, to tell what changed and for how long nothing did. */
+    /** Tracks one subscriber's last view (for how long nothing changed) and the last stored event it was sent. */
     static final class Watch {
         private final Duration stallAfter;
         private Map<String, Object> last;
         private long lastChangeMillis;
         private boolean stallShown;
+        private long lastEventId;
 
         Watch(Duration stallAfter, long nowMillis) {
             this.stallAfter = stallAfter;
             this.lastChangeMillis = nowMillis;
         }
 
-        /** The timeline entries since the last view; remembers this one. */
-        synchronized List<Timeline.Entry> update(Map<String, Object> view, Clock clock) {
-            List<Timeline.Entry> entries = Timeline.between(last, view, clock.instant());
+        synchronized void update(Map<String, Object> view, Clock clock) {
             last = view;
             lastChangeMillis = clock.millis();
             stallShown = false;
-            return entries;
         }
 
         /** Seconds without change once past the stall time-out (reported once per stall), else null. */
@@ -68,22 +70,42 @@ public class LiveRun {
         synchronized Map<String, Object> last() {
             return last;
         }
+
+        /** The stored events not sent yet (remembers the newest). */
+        synchronized List<RunLog.Event> newEvents(RunService runs, String runId) {
+            List<RunLog.Event> events = runs.events(runId, lastEventId);
+            if (!events.isEmpty()) lastEventId = events.get(events.size() - 1).id();
+            return events;
+        }
+
+        synchronized void seen(long eventId) {
+            lastEventId = Math.max(lastEventId, eventId);
+        }
     }
 
-    SseEmitter stream(WebSession session, String runId) {
+    /** @param lastEventId the newest event the page already shows */
+    SseEmitter stream(WebSession session, String runId, long lastEventId) {
         SseEmitter emitter = new SseEmitter(0L);
         Watch watch = new Watch(stallAfter, clock.millis());
-        AutoCloseable sub = events.subscribe(session.tenantId(), runId,
+        watch.seen(lastEventId);
+        Runnable events = () -> {
+            List<RunLog.Event> fresh = watch.newEvents(runs, runId);
+            if (fresh.isEmpty()) return;
+            send(emitter, "timeline", Timeline.html(fresh));
+            if (fresh.stream().anyMatch(e -> e.kind().equals(RunLog.RETRY))) {
+                send(emitter, "retries", Timeline.retries(runs.events(runId, 0)));
+            }
+        };
+        AutoCloseable sub = this.events.subscribe(session.tenantId(), runId,
                 view -> {
-                    List<Timeline.Entry> entries = watch.update(view, clock);
+                    watch.update(view, clock);
                     send(emitter, "run", RunPanel.render(session, view, null));
-                    if (!entries.isEmpty()) send(emitter, "timeline", Timeline.html(entries));
+                    events.run();
                 },
                 view -> {
                     if (view.containsKey("status")) {
-                        List<Timeline.Entry> entries = watch.update(view, clock);
-                        entries.add(Timeline.ended(view));
-                        send(emitter, "timeline", Timeline.html(entries));
+                        watch.update(view, clock);
+                        events.run();
                         send(emitter, "done", RunPanel.render(session, view, null));
                     }
                     emitter.complete();
@@ -92,8 +114,8 @@ public class LiveRun {
             Long quiet = watch.stalled(clock.millis());
             if (quiet != null) {
                 send(emitter, "run", RunPanel.render(session, watch.last(), quiet));
-                send(emitter, "timeline", new Timeline.Entry(Html.when(clock.instant()), "stalled",
-                        "stalled: no progress for " + quiet + " s (time-out " + stallAfter.toSeconds() + " s)").html());
+                send(emitter, "timeline", Timeline.entry(clock.instant(), "stalled",
+                        "stalled: no progress for " + quiet + " s (time-out " + stallAfter.toSeconds() + " s)"));
             }
         }, 1, 1, TimeUnit.SECONDS);
         Runnable stop = () -> {

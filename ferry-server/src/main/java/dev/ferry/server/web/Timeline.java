@@ -1,74 +1,42 @@
 package dev.ferry.server.web;
 
+import dev.ferry.server.service.RunLog;
+
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 import static dev.ferry.server.web.Html.esc;
 
-/** A run's events: what its stored view tells (triggered, started, resumed, ended) and what changed between live views. */
+/**
+ * A run's timeline as the page shows it: the stored events ({@link RunLog}, the same on a reload, on another node and
+ * after a restart), each as {@code data-testid="timeline-<kind>"}; plus the retries so far with their reasons.
+ */
 final class Timeline {
-    record Entry(String when, String kind, String text) {
-        String html() {
-            return "<li data-testid=\"timeline-" + esc(kind) + "\"><time>" + esc(when) + "</time> " + esc(text) + "</li>";
-        }
-    }
-
     private Timeline() {
     }
 
-    static List<Entry> initial(Map<String, Object> view) {
-        List<Entry> out = new ArrayList<>();
-        out.add(new Entry(Html.when(view.get("requestedAt")), "triggered", "triggered (" + view.getOrDefault("trigger", "?")
-                + (view.get("retryOf") != null ? ", retry of " + view.get("retryOf") : "") + ")"));
-        if (view.get("startedAt") != null) out.add(new Entry(Html.when(view.get("startedAt")), "started", "started"));
-        if (view.get("resumedFrom") != null) {
-            out.add(new Entry(Html.when(view.get("startedAt")), "resumed", "resumed from the checkpoint of " + view.get("resumedFrom")));
-        }
-        long retries = number(RunPanel.map(view.get("stats")).get("retries"));
-        if (retries > 0) out.add(new Entry(Html.when(view.get("startedAt")), "retry", retries + " retries so far"));
-        if (!RunPanel.active(view)) out.add(ended(view));
-        return out;
-    }
-
-    /** What happened between two live views of the same run. */
-    static List<Entry> between(Map<String, Object> before, Map<String, Object> after, Instant now) {
-        List<Entry> out = new ArrayList<>();
-        String t = Html.when(now);
-        if (before == null) return out;
-        if (before.get("startedAt") == null && after.get("startedAt") != null) out.add(new Entry(t, "started", "started"));
-        if (!Objects.equals(before.get("phase"), after.get("phase")) && RunPanel.active(after)) {
-            out.add(new Entry(t, "phase", "phase: " + after.get("phase")));
-        }
-        long p0 = number(RunPanel.map(before.get("counters")).get("processed"));
-        long p1 = number(RunPanel.map(after.get("counters")).get("processed"));
-        if (p1 > p0) out.add(new Entry(t, "batch", "batches committed: " + Html.number(p1) + " rows processed (+" + Html.number(p1 - p0) + ")"));
-        long r0 = number(RunPanel.map(before.get("stats")).get("retries"));
-        long r1 = number(RunPanel.map(after.get("stats")).get("retries"));
-        if (r1 > r0) out.add(new Entry(t, "retry", "retried (" + r1 + " so far)"));
-        long w0 = number(RunPanel.map(before.get("stats")).get("rateLimitWaits"));
-        long w1 = number(RunPanel.map(after.get("stats")).get("rateLimitWaits"));
-        if (w1 > w0) out.add(new Entry(t, "rate-limit", "waited for the source's rate limit (" + w1 + " so far)"));
-        if (!Boolean.TRUE.equals(before.get("cancelRequested")) && Boolean.TRUE.equals(after.get("cancelRequested"))) {
-            out.add(new Entry(t, "cancel", "cancel requested"));
-        }
-        return out;
-    }
-
-    static Entry ended(Map<String, Object> view) {
-        Object msg = view.get("message");
-        return new Entry(Html.when(view.get("finishedAt")), "completed", "ended " + view.get("status") + (msg != null ? ": " + msg : ""));
-    }
-
-    static String html(List<Entry> entries) {
+    static String html(List<RunLog.Event> events) {
         StringBuilder b = new StringBuilder();
-        entries.forEach(e -> b.append(e.html()));
+        events.forEach(e -> b.append(entry(e.at(), e.kind(), e.detail())));
         return b.toString();
     }
 
-    private static long number(Object o) {
-        return o instanceof Number n ? n.longValue() : 0;
+    static String entry(Instant at, String kind, String text) {
+        return "<li data-testid=\"timeline-" + esc(kind) + "\"><time datetime=\"" + esc(at) + "\">" + esc(Html.when(at)) + "</time> "
+                + esc(text) + "</li>";
+    }
+
+    /** The retries so far, newest last, each with its reason (the inside of the page's retries section). */
+    static String retries(List<RunLog.Event> events) {
+        List<RunLog.Event> retries = events.stream().filter(e -> e.kind().equals(RunLog.RETRY)).toList();
+        StringBuilder b = new StringBuilder("<h2 id=\"retries-h\">Retries so far: <span data-testid=\"retry-count\">")
+                .append(retries.size()).append("</span></h2>");
+        if (retries.isEmpty()) return b.append("<p class=\"hint\" data-testid=\"no-retries\">No transient failure so far.</p>").toString();
+        b.append("<ol class=\"retries\" data-testid=\"run-retry-reasons\">");
+        for (RunLog.Event e : retries) {
+            b.append("<li data-testid=\"run-retry-reason\"><time datetime=\"").append(esc(e.at())).append("\">").append(esc(Html.when(e.at())))
+                    .append("</time> ").append(esc(e.detail())).append("</li>");
+        }
+        return b.append("</ol>").toString();
     }
 }

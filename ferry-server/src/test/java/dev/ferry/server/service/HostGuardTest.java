@@ -51,4 +51,13 @@ class HostGuardTest {
         List<String> nested = new ArrayList<>(check(false, Map.of("auth", Map.of("tokenUrl", "http://127.0.0.1/token"))));
         assertThat(nested).singleElement().asString().startsWith("source.auth.tokenUrl:");
     }
+
+    @Test
+    void theSidesOfABidirectionalSyncAreCheckedToo() {
+        List<String> p = new HostGuard(false).check(Map.of("direction", "bidirectional",
+                "a", Map.of("url", "jdbc:postgresql://10.0.0.5:5432/crm"), "b", Map.of("url", "jdbc:mariadb://169.254.169.254/erp")));
+        assertThat(p).hasSize(2);
+        assertThat(p.get(0)).startsWith("a.url:").contains("FERRY_ALLOW_PRIVATE_HOSTS");
+        assertThat(p.get(1)).startsWith("b.url:").contains("link-local");
+    }
 }

@@ -46,6 +46,9 @@ import static org.assertj.core.api.Assertions.assertThat;
         "ferry.secret-key=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
         "ferry.allow-private-hosts=true",
         "ferry.events-interval=100ms",
+        // a run without change for 3 s is shown stalled (the stall test); the lease's heartbeat keeps well inside that
+        "ferry.lease-timeout=3s",
+        "ferry.engine-heartbeat=500ms",
         "db-scheduler.polling-interval=100ms"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardIT {
@@ -60,6 +63,11 @@ class DashboardIT {
     TenantService tenants;
     @Autowired
     SyncService syncs;
+    @Autowired
+    dev.ferry.core.Connectors connectors;
+    /** Batches the stalling source has handed out: the 3rd one takes {@link #STALL_MILLIS}. */
+    final java.util.concurrent.atomic.AtomicInteger stallingBatches = new java.util.concurrent.atomic.AtomicInteger();
+    static final long STALL_MILLIS = 8000;
 
     Playwright playwright;
     Browser browser;
@@ -82,7 +90,25 @@ class DashboardIT {
             // the destination refuses negative values: 3 poison rows (7, 1007, 2007) go to the dead letters
             st.execute("CREATE TABLE dash_dst.poison (id INT PRIMARY KEY, name TEXT NOT NULL, v INT NOT NULL CONSTRAINT dash_v_positive CHECK (v >= 0))");
             st.execute("ANALYZE dash_src.big");
+            for (String side : List.of("dash_src", "dash_dst")) {
+                st.execute("CREATE TABLE " + side + ".contacts (id INT PRIMARY KEY, name TEXT, phone TEXT)");
+                st.execute("INSERT INTO " + side + ".contacts SELECT g, 'person-' || g, '555-' || g FROM generate_series(1, 50) g");
+            }
         }
+        // fake sources: one fails twice with a transient error (retried), one stops moving for a while (stalled)
+        dev.ferry.testkit.FakeSource flaky = new dev.ferry.testkit.FakeSource().putAll(new dev.ferry.testkit.RowGenerator(3).rows(400));
+        flaky.failOnNext(2, 2, dev.ferry.testkit.Failure.RETRIABLE);
+        dev.ferry.testkit.FakeSource stalling = new dev.ferry.testkit.FakeSource().putAll(new dev.ferry.testkit.RowGenerator(5).rows(600));
+        stalling.onBatch(b -> {
+            if (stallingBatches.incrementAndGet() == 3) {
+                try {
+                    Thread.sleep(STALL_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        connectors.add(new dev.ferry.testkit.FakeSourceFactory().register("flaky", flaky).register("stalling", stalling));
         TenantService.Issued a = tenants.create("dash-acme");
         acme = a.token();
         acmeId = a.tenant().id();
@@ -94,6 +120,18 @@ class DashboardIT {
         Map<String, Object> scheduled = sync("scheduled", "dash_src.poison", "dash_dst.scheduled", 1000);
         scheduled.put("schedule", Map.of("every", "12h"));
         syncs.create(acmeId, scheduled);
+        syncs.create(acmeId, fake("flaky", "dash_dst.flaky"));
+        syncs.create(acmeId, fake("stalling", "dash_dst.stalling"));
+        Map<String, Object> cooled = sync("cooled", "dash_src.poison", "dash_dst.cooled", 1000);
+        cooled.put("cooldown", "1h");
+        syncs.create(acmeId, cooled);
+        Map<String, Object> contacts = new LinkedHashMap<>();
+        contacts.put("name", "contacts");
+        contacts.put("direction", "bidirectional");
+        contacts.put("a", Map.of("type", "postgres", "url", PG, "user", "postgres", "table", "dash_src.contacts", "key", List.of("id")));
+        contacts.put("b", Map.of("type", "postgres", "url", PG, "user", "postgres", "table", "dash_dst.contacts", "key", List.of("id")));
+        contacts.put("conflicts", Map.of("strategy", "manual"));
+        syncs.create(acmeId, contacts);
         Files.createDirectories(SHOTS);
         Path chromium = Paths.get(System.getProperty("ferry.chromium", "/usr/bin/chromium"));
         if (!Files.isExecutable(chromium)) {
@@ -130,6 +168,27 @@ class DashboardIT {
         m.put("destination", new LinkedHashMap<>(Map.of("type", "postgres", "url", PG, "user", "postgres", "table", to)));
         m.put("batch", Map.of("size", batch));
         return m;
+    }
+
+    static Map<String, Object> fake(String name, String to) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("source", Map.of("type", "fake", "name", name, "table", name, "key", List.of("id")));
+        m.put("destination", Map.of("type", "postgres", "url", PG, "user", "postgres", "table", to));
+        m.put("batch", Map.of("size", 100));
+        m.put("retry", Map.of("initialDelay", "10ms", "maxDelay", "50ms"));
+        return m;
+    }
+
+    static final com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions A_MINUTE =
+            new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(60_000);
+
+    /** Run now on the syncs page, then wait on the run page for it to succeed. */
+    void runNow(Page page, String sync) {
+        page.navigate(base() + "/ui/syncs");
+        card(page, sync).getByTestId("btn-run-now").click();
+        page.waitForURL("**/ui/runs/**");
+        assertThat(page.getByTestId("run-status")).hasText("succeeded", A_MINUTE);
     }
 
     String base() {
@@ -289,7 +348,7 @@ class DashboardIT {
     @Test
     void aSecondTenantSeesNoneOfTheFirstTenantsSyncs() {
         Page mine = login(acme);
-        assertThat(mine.getByTestId("sync-row")).hasCount(4);
+        assertThat(mine.getByTestId("sync-row")).hasCount(8);
         String someRun = base() + "/ui/syncs/" + syncs.list(acmeId).get(0).id() + "/history";
         mine.context().close();
 
@@ -299,7 +358,9 @@ class DashboardIT {
         assertThat(page.getByTestId("tenant-name")).containsText("dash-other");
         assertThat(page.getByTestId("sync-row")).hasCount(0);
         assertThat(page.getByTestId("no-syncs")).isVisible();
-        for (String name : List.of("big-table", "cancel-me", "poison", "scheduled")) assertThat(page.locator("body")).not().containsText(name);
+        for (String name : List.of("big-table", "cancel-me", "poison", "scheduled", "flaky", "stalling", "cooled", "contacts")) {
+            assertThat(page.locator("body")).not().containsText(name);
+        }
         var response = page.navigate(someRun);
         assertThat(response.status()).isEqualTo(404);
         assertThat(page.locator("body")).not().containsText("big-table");
@@ -380,6 +441,127 @@ class DashboardIT {
         Object overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth");
         assertThat(overflow).isEqualTo(false);
         shot(page, "syncs-phone");
+        page.context().close();
+    }
+
+    @Test
+    void retriesShowTheirReasonsAndTheStoredTimelineIsTheSameAfterAReload() {
+        Page page = login(acme);
+        runNow(page, "flaky");
+        assertThat(page.getByTestId("counter-inserted")).hasText("400");
+        assertThat(page.getByTestId("run-retries")).hasText("2");
+        assertThat(page.getByTestId("retry-count")).hasText("2");
+        assertThat(page.getByTestId("run-retry-reason")).hasCount(2);
+        assertThat(page.getByTestId("run-retry-reason").first()).containsText("retry 1: ");
+        assertThat(page.getByTestId("run-retry-reason").first()).containsText("injected transient failure");
+        assertThat(page.getByTestId("timeline-retry")).hasCount(2);
+        assertThat(page.getByTestId("timeline-triggered")).containsText("triggered by dashboard");
+        assertThat(page.getByTestId("timeline-completed")).containsText("ended succeeded");
+        List<String> shown = page.locator("[data-testid=timeline] li").allTextContents();
+        shot(page, "run-retries");
+        page.reload();
+        assertThat(page.getByTestId("timeline-completed")).isVisible();
+        assertThat(page.locator("[data-testid=timeline] li").allTextContents()).as("the timeline after a reload").isEqualTo(shown);
+        assertThat(page.getByTestId("run-retry-reason")).hasCount(2);
+        page.context().close();
+    }
+
+    @Test
+    void aRunThatStopsMovingIsShownStalledUntilItMovesAgain() {
+        Page page = login(acme);
+        card(page, "stalling").getByTestId("btn-run-now").click();
+        page.waitForURL("**/ui/runs/**");
+        assertThat(page.getByTestId("run-stalled")).containsText("no progress for",
+                new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(STALL_MILLIS));
+        assertThat(page.getByTestId("run-status")).hasText("running");
+        assertThat(page.getByTestId("timeline-stalled")).containsText("time-out 3 s");
+        shot(page, "run-stalled");
+        assertThat(page.getByTestId("run-status")).hasText("succeeded", A_MINUTE);
+        assertThat(page.getByTestId("run-stalled")).hasCount(0);
+        assertThat(page.getByTestId("counter-inserted")).hasText("600");
+        page.context().close();
+    }
+
+    @Test
+    void runNowWaitsOutTheSyncsCooldownAndSaysWhy() throws Exception {
+        Page page = login(acme);
+        assertThat(card(page, "cooled").getByTestId("btn-run-now")).isEnabled();
+        // first a preview: what the run would do, field by field, writing nothing
+        card(page, "cooled").getByTestId("link-preview").click();
+        assertThat(page.getByTestId("preview-summary")).containsText("Nothing was written");
+        assertThat(page.getByTestId("preview-count-inserted")).hasText(String.format("%,d", POISON_ROWS));
+        assertThat(page.getByTestId("preview-samples-inserted").getByTestId("preview-sample")).hasCount(5);
+        assertThat(page.getByTestId("preview-diff").first()).containsText("(new)");
+        shot(page, "preview");
+        try (Connection c = pg(); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'dash_dst' AND table_name = 'cooled'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("the preview created no table").isZero();
+        }
+        runNow(page, "cooled");
+        assertThat(page.getByTestId("counter-inserted")).hasText(String.format("%,d", POISON_ROWS));
+        page.navigate(base() + "/ui/syncs");
+        Locator cooled = card(page, "cooled");
+        assertThat(cooled.getByTestId("sync-cooldown")).containsText("after a run ends");
+        assertThat(cooled.getByTestId("btn-run-now")).isDisabled();
+        assertThat(cooled.getByTestId("btn-full-refresh")).isDisabled();
+        assertThat(cooled.getByTestId("btn-run-now-reason")).containsText("cooling down");
+        assertThat(cooled.getByTestId("btn-run-now-reason")).containsText("may run again in");
+        shot(page, "syncs-cooldown");
+        page.context().close();
+    }
+
+    @Test
+    void conflictsWaitingForAPersonAreDecidedOnTheirPageAndAppliedAtTheNextRun() throws Exception {
+        Page page = login(acme);
+        assertThat(card(page, "contacts").getByTestId("sync-route")).containsText("dash_src.contacts");
+        runNow(page, "contacts"); // the base
+        try (Connection c = pg(); Statement st = c.createStatement()) {
+            st.execute("UPDATE dash_src.contacts SET name = 'Ann (a)' WHERE id = 3");
+            st.execute("UPDATE dash_dst.contacts SET name = 'Ann (b)' WHERE id = 3");
+            st.execute("UPDATE dash_src.contacts SET phone = '555-aaaa' WHERE id = 5");
+            st.execute("UPDATE dash_dst.contacts SET phone = '555-bbbb' WHERE id = 5");
+        }
+        page.navigate(base() + "/ui/syncs");
+        card(page, "contacts").getByTestId("link-preview").click();
+        assertThat(page.getByTestId("preview-count-conflicts")).hasText("2");
+        runNow(page, "contacts");
+        page.navigate(base() + "/ui/syncs");
+        assertThat(card(page, "contacts").getByTestId("sync-pending-conflicts")).hasText("2");
+        card(page, "contacts").getByTestId("link-conflicts").click();
+        assertThat(page.getByTestId("conflict-row")).hasCount(2);
+        Locator name = page.getByTestId("conflict-row").filter(new Locator.FilterOptions().setHasText("Ann (a)"));
+        assertThat(name.getByTestId("conflict-field")).hasText("name");
+        assertThat(name.getByTestId("conflict-base")).hasText("person-3");
+        assertThat(name.getByTestId("conflict-a")).hasText("Ann (a)");
+        assertThat(name.getByTestId("conflict-b")).hasText("Ann (b)");
+        shot(page, "conflicts");
+        name.getByTestId("btn-take-b").click();
+        assertThat(page.getByTestId("notice")).containsText("resolved to 'Ann (b)'");
+        assertThat(page.getByTestId("conflict-row")).hasCount(1);
+        Locator phone = page.getByTestId("conflict-row");
+        assertThat(phone.getByTestId("conflict-base")).hasText("555-5");
+        phone.getByLabel("Other value for phone").fill("555-9999");
+        phone.getByTestId("btn-set-value").click();
+        assertThat(page.getByTestId("notice")).containsText("resolved to '555-9999'");
+        assertThat(page.getByTestId("no-conflicts")).isVisible();
+        assertThat(page.getByTestId("decided-row")).hasCount(2);
+        try (Connection c = pg(); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT name FROM dash_src.contacts WHERE id = 3")) {
+            rs.next();
+            assertThat(rs.getString(1)).as("applied at the next run, not before").isEqualTo("Ann (a)");
+        }
+        runNow(page, "contacts");
+        try (Connection c = pg(); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT a.name, b.name, a.phone, b.phone FROM dash_src.contacts a JOIN dash_dst.contacts b USING (id) "
+                     + "WHERE id IN (3, 5) ORDER BY id")) {
+            rs.next();
+            assertThat(List.of(rs.getString(1), rs.getString(2))).containsOnly("Ann (b)");
+            rs.next();
+            assertThat(List.of(rs.getString(3), rs.getString(4))).containsOnly("555-9999");
+        }
+        page.navigate(base() + "/ui/syncs/" + syncs.list(acmeId).stream().filter(x -> x.name().equals("contacts")).findFirst().orElseThrow().id() + "/conflicts");
+        assertThat(page.getByTestId("decided-status")).hasText(new String[]{"applied", "applied"});
         page.context().close();
     }
 

@@ -1,11 +1,13 @@
 package dev.ferry.server.web;
 
+import dev.ferry.server.service.RunLog;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,13 +40,17 @@ class LiveRunTest {
     }
 
     @Test
-    void timelineTellsPhaseChangesBatchesAndRetries() {
-        Map<String, Object> a = view("running", "reading", 0);
-        Map<String, Object> b = Map.of("runId", "r1", "status", "running", "phase", "writing",
-                "counters", Map.of("processed", 40L), "stats", Map.of("retries", 2L), "startedAt", "2026-01-01T00:00:00Z");
-        assertThat(Timeline.between(a, b, Instant.parse("2026-01-01T00:00:05Z"))).extracting(Timeline.Entry::kind)
-                .containsExactly("phase", "batch", "retry");
-        assertThat(Timeline.between(b, b, Instant.EPOCH)).isEmpty();
+    void timelineShowsStoredEventsEscapedAndRetriesWithTheirReasons() {
+        Instant t = Instant.parse("2026-01-01T00:00:05Z");
+        List<RunLog.Event> events = List.of(new RunLog.Event(1, "r1", t, RunLog.TRIGGERED, "triggered by api"),
+                new RunLog.Event(2, "r1", t, RunLog.RETRY, "retry 1: rate limited <429>"),
+                new RunLog.Event(3, "r1", t, RunLog.BATCH, "3 batches (0–2) committed: 600 rows"));
+        assertThat(Timeline.html(events)).contains("data-testid=\"timeline-triggered\"", "data-testid=\"timeline-retry\"",
+                "rate limited &lt;429&gt;", "2026-01-01 00:00:05 UTC").doesNotContain("<429>");
+        String retries = Timeline.retries(events);
+        assertThat(retries).contains("data-testid=\"retry-count\">1<", "data-testid=\"run-retry-reason\"", "retry 1: rate limited &lt;429&gt;")
+                .doesNotContain("600 rows");
+        assertThat(Timeline.retries(List.of())).contains("data-testid=\"no-retries\"");
     }
 
     @Test
