@@ -34,6 +34,7 @@ final class JdbcSource implements Source {
     private final Connection connection; // for schema() and plan(); readers open their own
     private final Schema schema;
     private final List<String> typeNames = new ArrayList<>(); // database type names, lower case
+    private Boolean rowVersioned; // PostgreSQL heap relation: its rows carry xmin
 
     JdbcSource(Jdbc.Settings settings, Optional<String> table, Optional<String> query, int fetchSize) {
         this.settings = settings;
@@ -71,6 +72,7 @@ final class JdbcSource implements Source {
             }
             throw new SyncException("cannot read " + what + " in " + settings.safeUrl() + ": " + Jdbc.firstLine(e.getMessage()), e);
         }
+        rowVersioned(); // now, while the connection is idle: readers on other threads ask, and the count may hold it
     }
 
     private static String stripSemicolon(String q) {
@@ -206,6 +208,29 @@ final class JdbcSource implements Source {
             case "varchar" -> "text";
             default -> typeNames.get(i);
         };
+    }
+
+    /**
+     * True for a PostgreSQL table, partitioned table or materialized view (not a view, query or foreign table):
+     * every row version carries the id of the transaction that wrote it ({@code xmin}), so range digests can hash
+     * key and row version instead of the whole row's text — a change writes a new version, and the server hashes a
+     * few bytes per row instead of formatting every column.
+     */
+    boolean rowVersioned() {
+        if (rowVersioned == null) {
+            rowVersioned = false;
+            if (isTable && dialect == Dialect.POSTGRES && !Boolean.getBoolean("ferry.pg.rowTextDigests")) {
+                try (PreparedStatement ps = connection.prepareStatement("SELECT relkind::text FROM pg_class WHERE oid = to_regclass(?)")) {
+                    ps.setString(1, from);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rowVersioned = rs.next() && java.util.Set.of("r", "p", "m").contains(rs.getString(1));
+                    }
+                } catch (SQLException e) {
+                    throw new SyncException("cannot look up " + what + " in " + settings.safeUrl() + ": " + Jdbc.firstLine(e.getMessage()), e);
+                }
+            }
+        }
+        return rowVersioned;
     }
 
     /** Pages sampled to place the split points: a few thousand keys, whatever the table's size. */

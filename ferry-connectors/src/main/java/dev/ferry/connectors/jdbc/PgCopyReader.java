@@ -52,6 +52,8 @@ final class PgCopyReader implements SourceReader {
     // several key ranges (only the changed ones) never let a batch span two of them
     private final PgRowDigest digester = new PgRowDigest();
     private final boolean digesting;
+    /** digests hash key and row version: each COPY line ends with an extra xmin field, cut off before it is kept */
+    private final boolean versioned;
     private final List<KeyRange> ranges;
     private int rangeIndex;
     private boolean rangeStarted;
@@ -73,6 +75,7 @@ final class PgCopyReader implements SourceReader {
         this.keyTextCanonical = canonical;
         this.lastKey = resumeAfter.map(p -> Values.decodeKey(p, keyTypes)).orElse(null);
         this.digesting = keyIndexes.length == 1 && PgRangeDigests.keyType(keyTypes.get(0)).isPresent();
+        this.versioned = digesting && source.rowVersioned();
         this.ranges = spec.ranges().isEmpty() ? List.of(new KeyRange(Optional.empty(), Optional.empty())) : spec.ranges();
         this.rangeStarted = lastKey != null; // a resumed read starts inside a range, not at its start
     }
@@ -109,6 +112,7 @@ final class PgCopyReader implements SourceReader {
         }
         List<String> cols = new ArrayList<>();
         for (Column c : schema.columns()) cols.add(d.quoteExact(c.name()));
+        if (versioned) cols.add("xmin");
         String sql = "COPY (SELECT " + String.join(", ", cols) + " FROM " + source.from()
                 + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
                 + " ORDER BY " + String.join(", ", keyCols) + ") TO STDOUT";
@@ -166,13 +170,25 @@ final class PgCopyReader implements SourceReader {
                         else done = true;
                         break;
                     }
-                    if (len + row.length > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + row.length));
-                    System.arraycopy(row, 0, buf, len, row.length);
-                    starts[n++] = len;
-                    len += row.length;
-                    if (digesting) hash ^= digester.rowHash(row, 0, row.length - (row[row.length - 1] == '\n' ? 1 : 0));
-                    if (unique) {
+                    int rowLen = row.length;
+                    int textEnd = rowLen - (row[rowLen - 1] == '\n' ? 1 : 0);
+                    if (versioned) {
+                        // "…\t<xmin>\n": hash key and version, keep the line without the version
+                        int tab = textEnd - 1;
+                        while (row[tab] != '\t') tab--;
                         keyRanges(row, spans);
+                        hash ^= digester.versionHash(row, spans[0], spans[1], tab + 1, textEnd);
+                        row[tab] = '\n';
+                        rowLen = tab + 1;
+                    } else if (digesting) {
+                        hash ^= digester.rowHash(row, 0, textEnd);
+                    }
+                    if (len + rowLen > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + rowLen));
+                    System.arraycopy(row, 0, buf, len, rowLen);
+                    starts[n++] = len;
+                    len += rowLen;
+                    if (unique) {
+                        if (!versioned) keyRanges(row, spans);
                         if (prev != null && sameKey(prev, prevSpans, row, spans)) unique = false;
                         prev = row;
                         int[] t = prevSpans;

@@ -55,9 +55,14 @@ final class PgRangeDigests {
         JdbcSource.Filter filter = source.cursorFilter(spec);
         // hash in the scan, then group the narrow (bucket, hash) pairs: grouping whole rows made PostgreSQL sort
         // them to disk (it cannot estimate width_bucket's few groups)
+        boolean versioned = source.rowVersioned();
+        String hash = versioned
+                ? "hashtextextended(ferry_r." + dialect.quoteExact(key.name()) + "::text || ':' || ferry_r.ferry_xmin::text, 0)"
+                : "hashtextextended(ROW(ferry_r.*)::text, 0)";
+        String cols = versioned ? dialect.quoteExact(key.name()) + ", xmin AS ferry_xmin" : columnList(schema, dialect);
         String sql = "SELECT b, count(*), bit_xor(h) FROM (SELECT width_bucket(ferry_r." + dialect.quoteExact(key.name())
-                + ", CAST(? AS text[])::" + type.get() + "[]) AS b, hashtextextended(ROW(ferry_r.*)::text, 0) AS h FROM (SELECT "
-                + columnList(schema, dialect) + " FROM " + source.from() + (filter.sql().isEmpty() ? "" : " WHERE " + filter.sql())
+                + ", CAST(? AS text[])::" + type.get() + "[]) AS b, " + hash + " AS h FROM (SELECT "
+                + cols + " FROM " + source.from() + (filter.sql().isEmpty() ? "" : " WHERE " + filter.sql())
                 + ") ferry_r) ferry_h GROUP BY b";
         String[] bounds = new String[thresholds.size()];
         for (int i = 0; i < bounds.length; i++) {

@@ -9,6 +9,39 @@ package dev.ferry.connectors.jdbc;
 final class PgRowDigest {
     private byte[] record = new byte[512];
 
+    /**
+     * hashtextextended(key::text || ':' || xmin::text, 0) from a COPY line's key field {@code [keyFrom, keyTo)} (COPY
+     * escapes undone) and its row version field {@code [xminFrom, xminTo)}; 0 (as the server's NULL, which bit_xor
+     * skips) for a NULL key.
+     */
+    long versionHash(byte[] line, int keyFrom, int keyTo, int xminFrom, int xminTo) {
+        if (keyTo - keyFrom == 2 && line[keyFrom] == '\\' && line[keyFrom + 1] == 'N') return 0;
+        ensure(keyTo - keyFrom + xminTo - xminFrom + 1);
+        byte[] rec = record;
+        int out = 0;
+        for (int i = keyFrom; i < keyTo; i++) {
+            byte b = line[i];
+            if (b == '\\' && i + 1 < keyTo) b = unescape(line[++i]);
+            rec[out++] = b;
+        }
+        rec[out++] = ':';
+        System.arraycopy(line, xminFrom, rec, out, xminTo - xminFrom);
+        out += xminTo - xminFrom;
+        return hashBytesExtended(rec, 0, out);
+    }
+
+    private static byte unescape(byte e) {
+        return switch (e) {
+            case 't' -> '\t';
+            case 'n' -> '\n';
+            case 'r' -> '\r';
+            case 'b' -> '\b';
+            case 'f' -> '\f';
+            case 'v' -> 0x0b;
+            default -> e; // "\\\\" and any other escaped character stand for themselves
+        };
+    }
+
     /** hashtextextended(row::text, 0) of one COPY text line {@code [off, off+len)} (no trailing newline). */
     long rowHash(byte[] line, int off, int len) {
         int n = recordText(line, off, len);
@@ -93,16 +126,7 @@ final class PgRowDigest {
         for (int i = from; i < to; i++) {
             byte b = line[i];
             if (b == '\\' && i + 1 < to) {
-                byte e = line[++i];
-                b = switch (e) {
-                    case 't' -> '\t';
-                    case 'n' -> '\n';
-                    case 'r' -> '\r';
-                    case 'b' -> '\b';
-                    case 'f' -> '\f';
-                    case 'v' -> 0x0b;
-                    default -> e; // "\\\\" and any other escaped character stand for themselves
-                };
+                b = unescape(line[++i]);
             }
             if (b == '"' || b == '\\') record[out++] = b;
             record[out++] = b;

@@ -10,6 +10,8 @@ import dev.ferry.spi.SourceReader;
 import dev.ferry.testkit.TaskDetailTable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,6 +118,45 @@ class PgRangeDigestIT {
             // too few rows for the parts to pay (four batches a part): no split
             ReadSpec bigBatches = new ReadSpec(List.of("taskdetailkey"), Optional.empty(), Optional.empty(), Optional.empty(), ROWS / 4);
             assertThat(source.split(bigBatches, 2)).isEmpty();
+        }
+    }
+
+    /**
+     * A table's digests hash key and row version (xmin); a query's hash the whole row's text. Both equal the server's
+     * for awkward keys (COPY escapes), and an UPDATE that writes the same values still shows (a new row version).
+     */
+    @ParameterizedTest(name = "from a {0}")
+    @ValueSource(strings = {"table", "query"})
+    void digestsOfAwkwardKeysEqualTheServersForTablesAndQueries(String kind) {
+        DB.execute("DROP TABLE IF EXISTS it_jdbc_pg_ranges.awk");
+        DB.execute("CREATE TABLE it_jdbc_pg_ranges.awk (k text PRIMARY KEY, v text)");
+        StringBuilder values = new StringBuilder();
+        String[] nasty = {"tab\there", "back\\\\slash", "new\nline", "comma,x", "quote\"q", "sp ace", "ünï", "(p)"};
+        for (int i = 0; i < 400; i++) {
+            if (i > 0) values.append(", ");
+            values.append("(E'").append(nasty[i % nasty.length].replace("'", "''")).append(i).append("', 'v").append(i).append("')");
+        }
+        DB.execute("INSERT INTO it_jdbc_pg_ranges.awk VALUES " + values);
+        Map<String, Object> v = new LinkedHashMap<>(DB.config("source", "awk").values());
+        if (kind.equals("query")) {
+            v.remove("table");
+            v.put("query", "SELECT k, v FROM it_jdbc_pg_ranges.awk");
+        }
+        v.put("key", List.of("k"));
+        ReadSpec spec = new ReadSpec(List.of("k"), Optional.empty(), Optional.empty(), Optional.empty(), 50);
+        try (Source source = new JdbcSourceFactory().open(new ConnectorConfig("source", v))) {
+            List<Batch> batches = read(source, spec);
+            List<String> thresholds = batches.stream().skip(1).map(b -> b.digest().orElseThrow().firstKey().orElseThrow()).toList();
+            List<RangeDigest> server = source.digestRanges(spec, thresholds).orElseThrow();
+            for (int i = 0; i < batches.size(); i++) {
+                assertThat(server.get(i).sameContent(batches.get(i).digest().orElseThrow())).as("%s range %d", kind, i).isTrue();
+            }
+            DB.execute("UPDATE it_jdbc_pg_ranges.awk SET v = v WHERE k = E'tab\\there0'");
+            List<RangeDigest> after = source.digestRanges(spec, thresholds).orElseThrow();
+            long changed = 0;
+            for (int i = 0; i < after.size(); i++) if (!after.get(i).sameContent(server.get(i))) changed++;
+            // a same-values update is a new row version for a table; a query's row text did not change
+            assertThat(changed).isEqualTo(kind.equals("table") ? 1 : 0);
         }
     }
 }
