@@ -122,7 +122,8 @@ final class PgCopyReader implements SourceReader {
     private static String param(List<String> params, Object value, String cast) {
         if (value == null) return "NULL::" + cast;
         params.add(Values.pgText(value));
-        return "current_setting('ferry.p" + params.size() + "')::" + cast;
+        // a sub-select is evaluated once per query (an InitPlan); a bare current_setting() once per row scanned
+        return "(SELECT current_setting('ferry.p" + params.size() + "')::" + cast + ")";
     }
 
     private void start() throws SQLException {
