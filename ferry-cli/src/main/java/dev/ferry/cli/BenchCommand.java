@@ -519,6 +519,8 @@ final class BenchCommand implements Callable<Integer> {
             if (base.isPresent() && s.medianWall().isPresent()) s.ratio = s.medianWall().get() / base.get();
             s.medianRun().ifPresent(run -> s.notes.add(String.format(Locale.ROOT, "run %.2f s", run)));
             s.medianPeakHeap().filter(x -> s != bigStep).ifPresent(h -> s.notes.add("peak heap " + BenchReport.mib(h)));
+            s.repetitions.stream().map(r -> r.extra().get("lanes")).filter(l -> l instanceof Long n && n > 1).findFirst()
+                    .ifPresent(l -> s.notes.add(l + " lanes"));
         }
         baseline.ratio = base.map(b -> 1.0).orElse(null);
         full.target = ratioTarget(full, "≤ 1.15× baseline", 1.15, true);
@@ -554,7 +556,9 @@ final class BenchCommand implements Callable<Integer> {
             step.fail(label + ": " + run.failure());
             return false;
         }
-        step.repetitions.add(new Repetition(run.wallSeconds(), run.runSeconds(), run.counters(), run.peakHeapBytes(), extra));
+        Map<String, Object> withLanes = new java.util.LinkedHashMap<>(extra);
+        withLanes.put("lanes", run.lanes());
+        step.repetitions.add(new Repetition(run.wallSeconds(), run.runSeconds(), run.counters(), run.peakHeapBytes(), withLanes));
         progress(String.format(Locale.ROOT, "%s: %.2f s wall, %s s run, %s", label, run.wallSeconds(),
                 run.runSeconds().map(String::valueOf).orElse("?"), run.counters()));
         return true;

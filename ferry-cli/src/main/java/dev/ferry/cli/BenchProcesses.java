@@ -64,6 +64,11 @@ final class BenchProcesses {
             return run.map(r -> r.path("stats").path("seconds")).filter(JsonNode::isNumber).map(JsonNode::asDouble);
         }
 
+        /** Key ranges the run read and wrote side by side (1 when it read one stream). */
+        long lanes() {
+            return run.map(r -> r.path("stats").path("lanes")).filter(JsonNode::isNumber).map(JsonNode::asLong).orElse(1L);
+        }
+
         Optional<Long> peakHeapBytes() {
             return run.map(r -> r.path("stats").path("peakHeapBytes")).filter(JsonNode::isNumber).map(JsonNode::asLong);
         }
