@@ -41,6 +41,7 @@ final class JdbcBidiStore implements BidiStore {
     public Map<String, BaseRow> base(String syncName, Collection<String> keys) {
         if (keys.isEmpty()) return Map.of();
         List<String> all = new ArrayList<>(keys);
+        all.sort(null); // in key order, neighbours share the pages of the primary key
         return store.inTransaction("read the base of sync " + syncName, c -> {
             Map<String, BaseRow> out = new HashMap<>(all.size() * 2);
             for (int from = 0; from < all.size(); from += CHUNK) {
@@ -87,6 +88,23 @@ final class JdbcBidiStore implements BidiStore {
     }
 
     @Override
+    public List<String> baseKeys(String syncName, Optional<String> after, int limit) {
+        return store.inTransaction("page through the base of sync " + syncName, c -> {
+            List<String> out = new ArrayList<>();
+            String sql = "SELECT record_key FROM ferry_bidi_base WHERE sync_name = ?" + (after.isPresent() ? " AND record_key > ?" : "")
+                    + " ORDER BY sync_name, record_key LIMIT " + Math.max(1, limit); // H2 walks the primary key only when ordered by all of it
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, syncName);
+                if (after.isPresent()) ps.setString(2, after.get());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
     public long baseSize(String syncName) {
         return store.inTransaction("count the base of sync " + syncName, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM ferry_bidi_base WHERE sync_name = ?")) {
@@ -116,7 +134,9 @@ final class JdbcBidiStore implements BidiStore {
             if (!upserts.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement(upsertBaseSql())) {
                     int n = 0;
-                    for (BaseRow r : upserts) {
+                    List<BaseRow> sorted = new ArrayList<>(upserts);
+                    sorted.sort(java.util.Comparator.comparing(BaseRow::key)); // neighbours share pages of the primary key
+                    for (BaseRow r : sorted) {
                         ps.setString(1, syncName);
                         ps.setString(2, r.key());
                         ps.setString(3, JSON.writeValueAsString(r.values()));
