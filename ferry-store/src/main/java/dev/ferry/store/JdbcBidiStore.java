@@ -156,68 +156,116 @@ final class JdbcBidiStore implements BidiStore {
                     ps.executeBatch();
                 }
             }
-            for (Conflict x : conflicts) saveConflict(c, x);
+            saveConflicts(c, syncName, conflicts);
             return null;
         });
     }
 
-    private void saveConflict(Connection c, Conflict x) throws SQLException {
-        long id = x.id();
-        if (id == 0 && x.status() == Conflict.Status.PENDING) {
-            // a re-run after a crash finds the same conflict again: one open record per key and field
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM ferry_bidi_conflicts WHERE sync_name = ? AND status = 'pending'"
-                    + " AND record_key = ? AND field = ?")) {
-                ps.setString(1, x.syncName());
-                ps.setString(2, x.key());
-                ps.setString(3, x.field());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) id = rs.getLong(1);
-                }
+    /**
+     * New conflicts are inserted, except that a re-run after a crash finds the same ones again: a PENDING one updates
+     * the open record of its key and field, an APPLIED one equal to one on record is skipped. Conflicts with an id
+     * replace that record. The records on file are looked up for all keys at once and written in batches.
+     */
+    private void saveConflicts(Connection c, String syncName, List<Conflict> all) throws SQLException {
+        if (all.isEmpty()) return;
+        List<String> newKeys = all.stream().filter(x -> x.id() == 0).map(Conflict::key).distinct().toList();
+        Map<String, Long> pendingIds = new HashMap<>();
+        java.util.Set<String> applied = new java.util.HashSet<>();
+        for (Conflict old : onRecord(c, syncName, newKeys)) {
+            if (old.status() == Conflict.Status.PENDING) pendingIds.put(old.key() + '\u0000' + old.field(), old.id());
+            if (old.status() == Conflict.Status.APPLIED) applied.add(signature(old));
+        }
+        Map<String, Conflict> inserts = new LinkedHashMap<>();
+        List<Conflict> updates = new ArrayList<>();
+        for (Conflict x : all) {
+            if (x.id() != 0) {
+                updates.add(x);
+            } else if (x.status() == Conflict.Status.PENDING) {
+                Long id = pendingIds.get(x.key() + '\u0000' + x.field());
+                if (id != null) updates.add(withId(x, id));
+                else inserts.put("p\u0000" + x.key() + '\u0000' + x.field(), x); // one open record per key and field
+            } else if (x.status() == Conflict.Status.APPLIED) {
+                if (applied.add(signature(x))) inserts.put("a\u0000" + signature(x), x);
+            } else {
+                inserts.put("r\u0000" + inserts.size(), x);
             }
         }
-        if (id == 0 && x.status() == Conflict.Status.APPLIED) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + CONFLICT_COLUMNS + " FROM ferry_bidi_conflicts WHERE sync_name = ?"
-                    + " AND record_key = ? AND field = ? AND status = 'applied'")) {
-                ps.setString(1, x.syncName());
-                ps.setString(2, x.key());
-                ps.setString(3, x.field());
-                for (Conflict old : read(ps)) {
-                    if (old.base().equals(x.base()) && old.aValue().equals(x.aValue()) && old.bValue().equals(x.bValue())) return;
-                }
-            }
-        }
-        if (id == 0) {
+        if (!inserts.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO ferry_bidi_conflicts (sync_name, run_id, record_key, field, "
                     + "base_value, a_value, b_value, strategy, status, resolution, resolved_by, detected_at, resolved_at) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, x.syncName());
-                ps.setString(2, x.runId());
-                ps.setString(3, x.key());
-                ps.setString(4, x.field());
-                text(ps, 5, x.base());
-                text(ps, 6, x.aValue());
-                text(ps, 7, x.bValue());
-                ps.setString(8, x.strategy());
-                ps.setString(9, x.status().label());
-                text(ps, 10, x.resolution());
-                text(ps, 11, x.resolvedBy());
-                dialect.setInstant(ps, 12, x.detectedAt());
-                dialect.setInstant(ps, 13, x.resolvedAt().orElse(null));
-                ps.executeUpdate();
+                for (Conflict x : inserts.values()) {
+                    ps.setString(1, x.syncName());
+                    ps.setString(2, x.runId());
+                    ps.setString(3, x.key());
+                    ps.setString(4, x.field());
+                    text(ps, 5, x.base());
+                    text(ps, 6, x.aValue());
+                    text(ps, 7, x.bValue());
+                    ps.setString(8, x.strategy());
+                    ps.setString(9, x.status().label());
+                    text(ps, 10, x.resolution());
+                    text(ps, 11, x.resolvedBy());
+                    dialect.setInstant(ps, 12, x.detectedAt());
+                    dialect.setInstant(ps, 13, x.resolvedAt().orElse(null));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
-            return;
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE ferry_bidi_conflicts SET a_value = ?, b_value = ?, status = ?, "
-                + "resolution = ?, resolved_by = ?, resolved_at = ? WHERE id = ?")) {
-            text(ps, 1, x.aValue());
-            text(ps, 2, x.bValue());
-            ps.setString(3, x.status().label());
-            text(ps, 4, x.resolution());
-            text(ps, 5, x.resolvedBy());
-            dialect.setInstant(ps, 6, x.resolvedAt().orElse(null));
-            ps.setLong(7, id);
-            ps.executeUpdate();
+        if (!updates.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE ferry_bidi_conflicts SET a_value = ?, b_value = ?, status = ?, "
+                    + "resolution = ?, resolved_by = ?, resolved_at = ? WHERE id = ?")) {
+                for (Conflict x : updates) {
+                    text(ps, 1, x.aValue());
+                    text(ps, 2, x.bValue());
+                    ps.setString(3, x.status().label());
+                    text(ps, 4, x.resolution());
+                    text(ps, 5, x.resolvedBy());
+                    dialect.setInstant(ps, 6, x.resolvedAt().orElse(null));
+                    ps.setLong(7, x.id());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
         }
+    }
+
+    private static Conflict withId(Conflict x, long id) {
+        return new Conflict(id, x.syncName(), x.runId(), x.key(), x.field(), x.base(), x.aValue(), x.bValue(), x.strategy(), x.status(),
+                x.resolution(), x.resolvedBy(), x.detectedAt(), x.resolvedAt());
+    }
+
+    private static String signature(Conflict x) {
+        return x.key() + '\u0000' + x.field() + '\u0000' + x.base() + '\u0000' + x.aValue() + '\u0000' + x.bValue();
+    }
+
+    /** The pending and applied conflicts on record for these keys. */
+    private List<Conflict> onRecord(Connection c, String syncName, List<String> keys) throws SQLException {
+        List<Conflict> out = new ArrayList<>();
+        String cols = "x." + CONFLICT_COLUMNS.replace(", ", ", x.");
+        for (int from = 0; from < keys.size(); from += CHUNK) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
+            String sql = switch (dialect) {
+                case H2 -> "SELECT " + cols + " FROM TABLE(k VARCHAR(512) = ?) t JOIN ferry_bidi_conflicts x"
+                        + " ON x.sync_name = ? AND x.record_key = t.k AND x.status IN ('pending', 'applied')";
+                case POSTGRESQL -> "SELECT " + cols + " FROM ferry_bidi_conflicts x WHERE x.record_key = ANY(?) AND x.sync_name = ?"
+                        + " AND x.status IN ('pending', 'applied')";
+                case MARIADB -> "SELECT " + cols + " FROM ferry_bidi_conflicts x WHERE x.sync_name = ? AND x.status IN ('pending', 'applied')"
+                        + " AND x.record_key IN (" + "?, ".repeat(chunk.size() - 1) + "?)";
+            };
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (dialect == Dialect.MARIADB) {
+                    ps.setString(1, syncName);
+                    for (int i = 0; i < chunk.size(); i++) ps.setString(i + 2, chunk.get(i));
+                } else {
+                    ps.setArray(1, c.createArrayOf("VARCHAR", chunk.toArray()));
+                    ps.setString(2, syncName);
+                }
+                out.addAll(read(ps));
+            }
+        }
+        return out;
     }
 
     private static void text(PreparedStatement ps, int i, Optional<String> v) throws SQLException {
