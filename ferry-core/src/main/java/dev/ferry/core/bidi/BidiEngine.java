@@ -67,9 +67,9 @@ public final class BidiEngine {
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
     /** records (with their values) a side's read keeps on the heap before the rest goes to a temporary file */
-    static final int HEAP_RECORDS = 50_000;
+    static final String HEAP_RECORDS_PROPERTY = "ferry.bidi.heapRecords";
     /** keys a set keeps on the heap before it goes to a temporary file */
-    static final int HEAP_KEYS = 200_000;
+    static final String HEAP_KEYS_PROPERTY = "ferry.bidi.heapKeys";
 
     private final StateStore store;
     private final Connectors connectors;
@@ -297,6 +297,9 @@ public final class BidiEngine {
         final CancelToken cancel;
         final Retrier retrier;
         final PassClock parts = new PassClock();
+        // ~2 KB per record of 20 fields, ~100 bytes per key: about 100 MB and 20 MB of heap at most
+        final int heapRecords = Integer.getInteger(HEAP_RECORDS_PROPERTY, 50_000);
+        final int heapKeys = Integer.getInteger(HEAP_KEYS_PROPERTY, 200_000);
         boolean cancelled;
 
         Schema fields;          // the synchronised columns, in a's order and types
@@ -335,8 +338,8 @@ public final class BidiEngine {
             final boolean whole;
             final int[] idx;        // positions of the fields in the side's rows
             final int modIdx;
-            final SpillMap<Kept> changed = new SpillMap<>(HEAP_RECORDS, Kept.CODEC);
-            final SpillSet seen = new SpillSet(HEAP_KEYS);
+            final SpillMap<Kept> changed = new SpillMap<>(heapRecords, Kept.CODEC);
+            final SpillSet seen = new SpillSet(heapKeys);
 
             SideRead(BidiJob.Side side, ReadSpec spec, Schema schema) {
                 this.side = side;
@@ -404,7 +407,7 @@ public final class BidiEngine {
                     }
                     try (SideRead b = srcB == null ? null : plan(srcB, job.b(), cursors);
                          SideRead a = plan(srcA, job.a(), cursors);
-                         SpillSet decided = new SpillSet(HEAP_KEYS)) {
+                         SpillSet decided = new SpillSet(heapKeys)) {
                     phase.accept(Phase.READING);
                     if (b != null) parts.time("b pass", () -> readB(srcB, b));
                     phase.accept(Phase.WRITING);
