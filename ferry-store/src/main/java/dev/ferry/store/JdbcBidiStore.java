@@ -29,8 +29,12 @@ final class JdbcBidiStore implements BidiStore {
     private static final String CONFLICT_COLUMNS = "id, sync_name, run_id, record_key, field, base_value, a_value, b_value, strategy, "
             + "status, resolution, resolved_by, detected_at, resolved_at";
 
+    /** base rows written by this process after which a completed run refreshes the base's planner statistics */
+    private static final long ANALYZE_AFTER = 50_000;
+
     private final JdbcStateStore store;
     private final Dialect dialect;
+    private final java.util.concurrent.atomic.AtomicLong upsertedSinceAnalyze = new java.util.concurrent.atomic.AtomicLong();
 
     JdbcBidiStore(JdbcStateStore store, Dialect dialect) {
         this.store = store;
@@ -145,6 +149,7 @@ final class JdbcBidiStore implements BidiStore {
                     }
                     if (n % 1000 != 0) ps.executeBatch();
                 }
+                upsertedSinceAnalyze.addAndGet(upserts.size());
             }
             if (!deletes.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM ferry_bidi_base WHERE sync_name = ? AND record_key = ?")) {
@@ -307,6 +312,22 @@ final class JdbcBidiStore implements BidiStore {
             }
             return null;
         });
+        analyzeIfGrown(); // a run saves its cursors once, when it completes
+    }
+
+    /**
+     * After a run that wrote many base rows (a first run), the base's statistics are refreshed: without them (autovacuum
+     * off, or not yet come round) PostgreSQL plans the next run's key lookups as scans of the whole base.
+     */
+    private void analyzeIfGrown() {
+        if (dialect == Dialect.H2 || upsertedSinceAnalyze.get() < ANALYZE_AFTER) return;
+        store.inTransaction("refresh the statistics of the base", c -> {
+            try (var st = c.createStatement()) {
+                st.execute(dialect == Dialect.MARIADB ? "ANALYZE TABLE ferry_bidi_base" : "ANALYZE ferry_bidi_base");
+            }
+            return null;
+        });
+        upsertedSinceAnalyze.set(0);
     }
 
     @Override
