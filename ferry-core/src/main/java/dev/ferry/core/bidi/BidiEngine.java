@@ -55,7 +55,8 @@ import java.util.function.Consumer;
 
 /**
  * Runs a bidirectional sync. Side b is read first (its whole table, or past its cursor) and only the records that
- * differ from the base are kept; side a then streams past, and each record either side changed is decided by the
+ * differ from the base are kept, with their base (past a limit in a temporary file: memory stays bounded on a first
+ * run, when every record differs); side a then streams past, and each record either side changed is decided by the
  * {@link Resolver}. Decisions are applied in steps of about one batch: <b>write b, write a, then commit the base and
  * the conflicts</b>, and the side cursors only when the run completes. A crash anywhere redoes at most the steps
  * whose base was not committed: re-reading them, a side that already holds the value is "changed on both to the same
@@ -408,23 +409,23 @@ public final class BidiEngine {
                     try (SideRead b = srcB == null ? null : plan(srcB, job.b(), cursors);
                          SideRead a = plan(srcA, job.a(), cursors);
                          SpillSet decided = new SpillSet(heapKeys)) {
-                    phase.accept(Phase.READING);
-                    if (b != null) parts.time("b pass", () -> readB(srcB, b));
-                    phase.accept(Phase.WRITING);
-                    parts.time("a pass", () -> streamA(srcA, a, b, decided));
-                    if (cancelled) return;
-                    parts.time("b leftovers", () -> leftovers(a, b, decided));
-                    if (a.whole || (b == null || b.whole)) parts.time("deletions", () -> deletions(a, b, decided));
-                    awaiting(a, b, decided);
-                    flush();
-                    if (!dryRun()) {
-                        Map<String, String> next = new LinkedHashMap<>();
-                        a.spec.cursorTo().ifPresent(c -> next.put("a", c));
-                        if (b != null) b.spec.cursorTo().ifPresent(c -> next.put("b", c));
-                        phase.accept(Phase.FINISHING);
-                        bidi.saveCursors(job.name(), next);
-                    }
-                    log.info("run={} time by part (passes include their reads and writes): {}", runId, parts);
+                        phase.accept(Phase.READING);
+                        if (b != null) parts.time("b pass", () -> readB(srcB, b));
+                        phase.accept(Phase.WRITING);
+                        parts.time("a pass", () -> streamA(srcA, a, b, decided));
+                        if (cancelled) return;
+                        parts.time("b leftovers", () -> leftovers(a, b, decided));
+                        if (a.whole || (b == null || b.whole)) parts.time("deletions", () -> deletions(a, b, decided));
+                        awaiting(a, b, decided);
+                        flush();
+                        if (!dryRun()) {
+                            Map<String, String> next = new LinkedHashMap<>();
+                            a.spec.cursorTo().ifPresent(c -> next.put("a", c));
+                            if (b != null) b.spec.cursorTo().ifPresent(c -> next.put("b", c));
+                            phase.accept(Phase.FINISHING);
+                            bidi.saveCursors(job.name(), next);
+                        }
+                        log.info("run={} time by part (passes include their reads and writes): {}", runId, parts);
                     }
                 }
             }
