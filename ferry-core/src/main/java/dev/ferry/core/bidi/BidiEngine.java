@@ -572,7 +572,7 @@ public final class BidiEngine {
 
         /** Whole-table reads: records of the base that a side no longer has. */
         void deletions(SideRead a, SideRead b, SpillSet decided) {
-            // the base's keys a page at a time (in key order, so the commits between pages move no page boundary)
+            // the base's keys a page at a time, after the last key seen: rows committed or dropped meanwhile shift no page
             Optional<String> after = Optional.empty();
             while (true) {
                 Optional<String> from = after;
