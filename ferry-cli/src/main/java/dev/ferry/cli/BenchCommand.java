@@ -69,7 +69,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ferry-jar", description = "The packaged CLI to run (default: the jar this command runs from)") Path ferryJarOption;
     @Option(names = "--only", split = ",", paramLabel = "STEP", description = "Run only these steps (baseline always runs): "
             + "full_load, unchanged_rerun, incremental, mariadb_full_load, big_full_load, preview, bidirectional") List<String> only;
-    @Option(names = "--bidi-heap", defaultValue = "4g", description = "-Xmx of the untimed first bidirectional run, which holds one side in memory (default ${DEFAULT-VALUE})") String bidiHeap;
+    @Option(names = "--bidi-heap", description = "-Xmx of the untimed first bidirectional run (default: --heap; it spills to a temporary file what does not fit)") String bidiHeap;
+    @Option(names = "--bidi-state", description = "State store of the bidirectional step, which holds the base of every record (default: an H2 file in --work-dir)") String bidiState;
     @Option(names = "--drop-big", description = "Drop the big source table afterwards (default: keep it for the next bench; it takes minutes to make)") boolean dropBig;
 
     static final class BigSize {
@@ -382,9 +383,18 @@ final class BenchCommand implements Callable<Integer> {
         Path sync = state.resolve("sync.yaml");
         Files.writeString(sync, "# written by ferry bench\nname: bench-bidirectional\ndirection: bidirectional\na:\n" + side.formatted(a)
                 + "b:\n" + side.formatted(b) + "conflicts: a_wins\nbatch:\n  size: " + batchSize + "\nstate: "
-                + quote.writeValueAsString("jdbc:h2:file:" + state.resolve("state")) + "\n");
-        progress("bidirectional: first run (untimed, -Xmx" + bidiHeap + "): records the base of " + rows + " records");
-        FerryRun first = ferry.runFerry(sync, workDir, List.of("-Xmx" + bidiHeap));
+                + quote.writeValueAsString(bidiState != null ? bidiState : "jdbc:h2:file:" + state.resolve("state")) + "\n");
+        if (bidiState != null) {
+            // a store of its own outlives the bench: start from no base, as with a fresh H2 file
+            try (var store = dev.ferry.store.JdbcStateStore.open(bidiState)) {
+                store.bidi().ifPresent(bs -> bs.dropSync("bench-bidirectional"));
+            }
+        }
+        String firstHeap = bidiHeap != null ? bidiHeap : heap;
+        step.figures.put("stateStore", bidiState != null ? bidiState.replaceAll("password=[^&]*", "password=…") : "h2 file");
+        step.figures.put("firstRunHeap", firstHeap);
+        progress("bidirectional: first run (untimed, -Xmx" + firstHeap + "): records the base of " + rows + " records");
+        FerryRun first = ferry.runFerry(sync, workDir, List.of("-Xmx" + firstHeap));
         if (!first.succeeded()) {
             step.fail("the first bidirectional run failed: " + first.failure());
             return;

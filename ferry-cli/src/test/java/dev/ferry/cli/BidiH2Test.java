@@ -142,6 +142,36 @@ class BidiH2Test {
         assertSidesEqualAndQuiet(job(""));
     }
 
+    /** A first run over more records than the heap limits: what the reads keep goes to a temporary file, same result. */
+    @Test
+    void recordsBeyondTheHeapLimitsSpillToAFileWithTheSameResult() throws SQLException {
+        System.setProperty("ferry.bidi.heapRecords", "10");
+        System.setProperty("ferry.bidi.heapKeys", "10");
+        try {
+            seed(300);
+            // 200..300 on both with other values (conflicts, a wins), 301..400 only on b
+            exec(b, "INSERT INTO items (id, name, qty) SELECT x, 'b ' || x, 1 FROM SYSTEM_RANGE(200, 400)");
+            BidiJob job = job("conflicts: a_wins\ndeletions: propagate");
+            RunInfo first = run(job);
+            assertThat(stat(first, "a_to_b")).isEqualTo(300);
+            assertThat(stat(first, "b_to_a")).isEqualTo(100);
+            assertThat(stat(first, "conflicts")).isPositive();
+            assertThat(row(b, 250)).containsExactly("250", "item 250", "5", "red,blue", "375");
+            assertThat(rows(b)).isEqualTo(rows(a)).hasSize(400);
+
+            exec(b, "DELETE FROM items WHERE MOD(id, 10) = 0"); // found through the spilled set of b's keys
+            exec(a, "UPDATE items SET name = 'edited' WHERE id = 7");
+            RunInfo second = run(job);
+            assertThat(stat(second, "deleted")).isEqualTo(40);
+            assertThat(stat(second, "a_to_b")).isEqualTo(1);
+            assertThat(bidi().baseSize("items-ab")).isEqualTo(360);
+            assertSidesEqualAndQuiet(job);
+        } finally {
+            System.clearProperty("ferry.bidi.heapRecords");
+            System.clearProperty("ferry.bidi.heapKeys");
+        }
+    }
+
     /** Random edits on both sides (several seeds): disjoint fields merge, same-field edits conflict, a wins them. */
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})

@@ -25,12 +25,16 @@ final class JdbcBidiStore implements BidiStore {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
-    private static final int CHUNK = 500;
+    private static final int CHUNK = 2_000; // keys per query: fewer round trips, and MariaDB takes 2,000 placeholders easily
     private static final String CONFLICT_COLUMNS = "id, sync_name, run_id, record_key, field, base_value, a_value, b_value, strategy, "
             + "status, resolution, resolved_by, detected_at, resolved_at";
 
+    /** base rows written by this process after which a completed run refreshes the base's planner statistics */
+    private static final long ANALYZE_AFTER = 50_000;
+
     private final JdbcStateStore store;
     private final Dialect dialect;
+    private final java.util.concurrent.atomic.AtomicLong upsertedSinceAnalyze = new java.util.concurrent.atomic.AtomicLong();
 
     JdbcBidiStore(JdbcStateStore store, Dialect dialect) {
         this.store = store;
@@ -41,6 +45,7 @@ final class JdbcBidiStore implements BidiStore {
     public Map<String, BaseRow> base(String syncName, Collection<String> keys) {
         if (keys.isEmpty()) return Map.of();
         List<String> all = new ArrayList<>(keys);
+        all.sort(null); // in key order, neighbours share the pages of the primary key
         return store.inTransaction("read the base of sync " + syncName, c -> {
             Map<String, BaseRow> out = new HashMap<>(all.size() * 2);
             for (int from = 0; from < all.size(); from += CHUNK) {
@@ -87,6 +92,23 @@ final class JdbcBidiStore implements BidiStore {
     }
 
     @Override
+    public List<String> baseKeys(String syncName, Optional<String> after, int limit) {
+        return store.inTransaction("page through the base of sync " + syncName, c -> {
+            List<String> out = new ArrayList<>();
+            String sql = "SELECT record_key FROM ferry_bidi_base WHERE sync_name = ?" + (after.isPresent() ? " AND record_key > ?" : "")
+                    + " ORDER BY sync_name, record_key LIMIT " + Math.max(1, limit); // H2 walks the primary key only when ordered by all of it
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, syncName);
+                if (after.isPresent()) ps.setString(2, after.get());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
     public long baseSize(String syncName) {
         return store.inTransaction("count the base of sync " + syncName, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM ferry_bidi_base WHERE sync_name = ?")) {
@@ -116,7 +138,9 @@ final class JdbcBidiStore implements BidiStore {
             if (!upserts.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement(upsertBaseSql())) {
                     int n = 0;
-                    for (BaseRow r : upserts) {
+                    List<BaseRow> sorted = new ArrayList<>(upserts);
+                    sorted.sort(java.util.Comparator.comparing(BaseRow::key)); // neighbours share pages of the primary key
+                    for (BaseRow r : sorted) {
                         ps.setString(1, syncName);
                         ps.setString(2, r.key());
                         ps.setString(3, JSON.writeValueAsString(r.values()));
@@ -125,6 +149,7 @@ final class JdbcBidiStore implements BidiStore {
                     }
                     if (n % 1000 != 0) ps.executeBatch();
                 }
+                upsertedSinceAnalyze.addAndGet(upserts.size());
             }
             if (!deletes.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM ferry_bidi_base WHERE sync_name = ? AND record_key = ?")) {
@@ -136,68 +161,120 @@ final class JdbcBidiStore implements BidiStore {
                     ps.executeBatch();
                 }
             }
-            for (Conflict x : conflicts) saveConflict(c, x);
+            saveConflicts(c, syncName, conflicts);
             return null;
         });
     }
 
-    private void saveConflict(Connection c, Conflict x) throws SQLException {
-        long id = x.id();
-        if (id == 0 && x.status() == Conflict.Status.PENDING) {
-            // a re-run after a crash finds the same conflict again: one open record per key and field
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM ferry_bidi_conflicts WHERE sync_name = ? AND status = 'pending'"
-                    + " AND record_key = ? AND field = ?")) {
-                ps.setString(1, x.syncName());
-                ps.setString(2, x.key());
-                ps.setString(3, x.field());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) id = rs.getLong(1);
-                }
+    /**
+     * New conflicts are inserted, except that a re-run after a crash finds the same ones again: a PENDING one updates
+     * the open record of its key and field, an APPLIED one equal to one on record is skipped. Conflicts with an id
+     * replace that record. The records on file are looked up for all keys at once and written in batches.
+     */
+    private void saveConflicts(Connection c, String syncName, List<Conflict> all) throws SQLException {
+        if (all.isEmpty()) return;
+        List<String> newKeys = all.stream().filter(x -> x.id() == 0).map(Conflict::key).distinct().toList();
+        Map<String, Long> pendingIds = new HashMap<>();
+        java.util.Set<String> applied = new java.util.HashSet<>();
+        List<Conflict> onRecord = new ArrayList<>(onRecord(c, syncName, Conflict.Status.PENDING, newKeys));
+        onRecord.addAll(onRecord(c, syncName, Conflict.Status.APPLIED, newKeys));
+        for (Conflict old : onRecord) {
+            if (old.status() == Conflict.Status.PENDING) pendingIds.put(old.key() + '\u0000' + old.field(), old.id());
+            if (old.status() == Conflict.Status.APPLIED) applied.add(signature(old));
+        }
+        Map<String, Conflict> inserts = new LinkedHashMap<>();
+        List<Conflict> updates = new ArrayList<>();
+        for (Conflict x : all) {
+            if (x.id() != 0) {
+                updates.add(x);
+            } else if (x.status() == Conflict.Status.PENDING) {
+                Long id = pendingIds.get(x.key() + '\u0000' + x.field());
+                if (id != null) updates.add(withId(x, id));
+                else inserts.put("p\u0000" + x.key() + '\u0000' + x.field(), x); // one open record per key and field
+            } else if (x.status() == Conflict.Status.APPLIED) {
+                if (applied.add(signature(x))) inserts.put("a\u0000" + signature(x), x);
+            } else {
+                inserts.put("r\u0000" + inserts.size(), x);
             }
         }
-        if (id == 0 && x.status() == Conflict.Status.APPLIED) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + CONFLICT_COLUMNS + " FROM ferry_bidi_conflicts WHERE sync_name = ?"
-                    + " AND record_key = ? AND field = ? AND status = 'applied'")) {
-                ps.setString(1, x.syncName());
-                ps.setString(2, x.key());
-                ps.setString(3, x.field());
-                for (Conflict old : read(ps)) {
-                    if (old.base().equals(x.base()) && old.aValue().equals(x.aValue()) && old.bValue().equals(x.bValue())) return;
-                }
-            }
-        }
-        if (id == 0) {
+        if (!inserts.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO ferry_bidi_conflicts (sync_name, run_id, record_key, field, "
                     + "base_value, a_value, b_value, strategy, status, resolution, resolved_by, detected_at, resolved_at) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, x.syncName());
-                ps.setString(2, x.runId());
-                ps.setString(3, x.key());
-                ps.setString(4, x.field());
-                text(ps, 5, x.base());
-                text(ps, 6, x.aValue());
-                text(ps, 7, x.bValue());
-                ps.setString(8, x.strategy());
-                ps.setString(9, x.status().label());
-                text(ps, 10, x.resolution());
-                text(ps, 11, x.resolvedBy());
-                dialect.setInstant(ps, 12, x.detectedAt());
-                dialect.setInstant(ps, 13, x.resolvedAt().orElse(null));
-                ps.executeUpdate();
+                for (Conflict x : inserts.values()) {
+                    ps.setString(1, x.syncName());
+                    ps.setString(2, x.runId());
+                    ps.setString(3, x.key());
+                    ps.setString(4, x.field());
+                    text(ps, 5, x.base());
+                    text(ps, 6, x.aValue());
+                    text(ps, 7, x.bValue());
+                    ps.setString(8, x.strategy());
+                    ps.setString(9, x.status().label());
+                    text(ps, 10, x.resolution());
+                    text(ps, 11, x.resolvedBy());
+                    dialect.setInstant(ps, 12, x.detectedAt());
+                    dialect.setInstant(ps, 13, x.resolvedAt().orElse(null));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
-            return;
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE ferry_bidi_conflicts SET a_value = ?, b_value = ?, status = ?, "
-                + "resolution = ?, resolved_by = ?, resolved_at = ? WHERE id = ?")) {
-            text(ps, 1, x.aValue());
-            text(ps, 2, x.bValue());
-            ps.setString(3, x.status().label());
-            text(ps, 4, x.resolution());
-            text(ps, 5, x.resolvedBy());
-            dialect.setInstant(ps, 6, x.resolvedAt().orElse(null));
-            ps.setLong(7, id);
-            ps.executeUpdate();
+        if (!updates.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE ferry_bidi_conflicts SET a_value = ?, b_value = ?, status = ?, "
+                    + "resolution = ?, resolved_by = ?, resolved_at = ? WHERE id = ?")) {
+                for (Conflict x : updates) {
+                    text(ps, 1, x.aValue());
+                    text(ps, 2, x.bValue());
+                    ps.setString(3, x.status().label());
+                    text(ps, 4, x.resolution());
+                    text(ps, 5, x.resolvedBy());
+                    dialect.setInstant(ps, 6, x.resolvedAt().orElse(null));
+                    ps.setLong(7, x.id());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
         }
+    }
+
+    private static Conflict withId(Conflict x, long id) {
+        return new Conflict(id, x.syncName(), x.runId(), x.key(), x.field(), x.base(), x.aValue(), x.bValue(), x.strategy(), x.status(),
+                x.resolution(), x.resolvedBy(), x.detectedAt(), x.resolvedAt());
+    }
+
+    private static String signature(Conflict x) {
+        return x.key() + '\u0000' + x.field() + '\u0000' + x.base() + '\u0000' + x.aValue() + '\u0000' + x.bValue();
+    }
+
+    /** The conflicts on record in this status for these keys (one status at a time: the index starts with it). */
+    private List<Conflict> onRecord(Connection c, String syncName, Conflict.Status status, List<String> keys) throws SQLException {
+        List<Conflict> out = new ArrayList<>();
+        String cols = "x." + CONFLICT_COLUMNS.replace(", ", ", x.");
+        for (int from = 0; from < keys.size(); from += CHUNK) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
+            String sql = switch (dialect) {
+                case H2 -> "SELECT " + cols + " FROM TABLE(k VARCHAR(512) = ?) t JOIN ferry_bidi_conflicts x"
+                        + " ON x.sync_name = ? AND x.status = ? AND x.record_key = t.k";
+                case POSTGRESQL -> "SELECT " + cols + " FROM ferry_bidi_conflicts x WHERE x.record_key = ANY(?) AND x.sync_name = ?"
+                        + " AND x.status = ?";
+                case MARIADB -> "SELECT " + cols + " FROM ferry_bidi_conflicts x WHERE x.sync_name = ? AND x.status = ?"
+                        + " AND x.record_key IN (" + "?, ".repeat(chunk.size() - 1) + "?)";
+            };
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (dialect == Dialect.MARIADB) {
+                    ps.setString(1, syncName);
+                    ps.setString(2, status.label());
+                    for (int i = 0; i < chunk.size(); i++) ps.setString(i + 3, chunk.get(i));
+                } else {
+                    ps.setArray(1, c.createArrayOf("VARCHAR", chunk.toArray()));
+                    ps.setString(2, syncName);
+                    ps.setString(3, status.label());
+                }
+                out.addAll(read(ps));
+            }
+        }
+        return out;
     }
 
     private static void text(PreparedStatement ps, int i, Optional<String> v) throws SQLException {
@@ -235,6 +312,22 @@ final class JdbcBidiStore implements BidiStore {
             }
             return null;
         });
+        analyzeIfGrown(); // a run saves its cursors once, when it completes
+    }
+
+    /**
+     * After a run that wrote many base rows (a first run), the base's statistics are refreshed: without them (autovacuum
+     * off, or not yet come round) PostgreSQL plans the next run's key lookups as scans of the whole base.
+     */
+    private void analyzeIfGrown() {
+        if (dialect == Dialect.H2 || upsertedSinceAnalyze.get() < ANALYZE_AFTER) return;
+        store.inTransaction("refresh the statistics of the base", c -> {
+            try (var st = c.createStatement()) {
+                st.execute(dialect == Dialect.MARIADB ? "ANALYZE TABLE ferry_bidi_base" : "ANALYZE ferry_bidi_base");
+            }
+            return null;
+        });
+        upsertedSinceAnalyze.set(0);
     }
 
     @Override

@@ -6,7 +6,8 @@
  * <ul>
  *   <li>H2 file (the default, {@code jdbc:h2:file:./.ferry/state}) is opened with AUTO_SERVER=TRUE so that a
  *       second process ({@code ferry status}, or a second {@code ferry run} checking the lease) can share it, and
- *       WRITE_DELAY=0 so a killed process loses no committed checkpoint.</li>
+ *       WRITE_DELAY=0 so a killed process loses no committed checkpoint, and MAX_LENGTH_INPLACE_LOB=4096 so texts
+ *       up to 4 KB (a bidirectional base row) stay in their row rather than in H2's slower LOB storage.</li>
  *   <li>PostgreSQL may name a schema with {@code ?currentSchema=NAME}; it is created if missing.</li>
  *   <li>MariaDB/MySQL uses the database named in the URL; its DATETIME columns hold UTC.</li>
  * </ul>

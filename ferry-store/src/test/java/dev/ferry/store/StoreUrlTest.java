@@ -16,8 +16,8 @@ class StoreUrlTest {
     @Test
     void h2FilesAreSharedBetweenProcesses() {
         assertThat(StoreUrl.withDefaults("jdbc:h2:file:./.ferry/state"))
-                .isEqualTo("jdbc:h2:file:./.ferry/state;AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000;WRITE_DELAY=0");
-        assertThat(StoreUrl.withDefaults("jdbc:h2:./x;auto_server=false")).isEqualTo("jdbc:h2:./x;auto_server=false;LOCK_TIMEOUT=10000;WRITE_DELAY=0");
+                .isEqualTo("jdbc:h2:file:./.ferry/state;AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000;WRITE_DELAY=0;MAX_LENGTH_INPLACE_LOB=4096");
+        assertThat(StoreUrl.withDefaults("jdbc:h2:./x;auto_server=false")).isEqualTo("jdbc:h2:./x;auto_server=false;LOCK_TIMEOUT=10000;WRITE_DELAY=0;MAX_LENGTH_INPLACE_LOB=4096");
         assertThat(StoreUrl.withDefaults("jdbc:h2:mem:x")).isEqualTo("jdbc:h2:mem:x");
         assertThat(StoreUrl.withDefaults("jdbc:h2:tcp://h/x")).isEqualTo("jdbc:h2:tcp://h/x");
         assertThat(StoreUrl.withDefaults("jdbc:postgresql://h/db")).isEqualTo("jdbc:postgresql://h/db");

@@ -37,6 +37,12 @@ public final class InMemoryBidiStore implements BidiStore {
     }
 
     @Override
+    public synchronized List<String> baseKeys(String syncName, Optional<String> after, int limit) {
+        return base.getOrDefault(syncName, Map.of()).keySet().stream().sorted()
+                .filter(k -> after.isEmpty() || k.compareTo(after.get()) > 0).limit(Math.max(1, limit)).toList();
+    }
+
+    @Override
     public synchronized long baseSize(String syncName) {
         return base.getOrDefault(syncName, Map.of()).size();
     }

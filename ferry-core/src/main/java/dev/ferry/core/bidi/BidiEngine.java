@@ -55,7 +55,8 @@ import java.util.function.Consumer;
 
 /**
  * Runs a bidirectional sync. Side b is read first (its whole table, or past its cursor) and only the records that
- * differ from the base are kept; side a then streams past, and each record either side changed is decided by the
+ * differ from the base are kept, with their base (past a limit in a temporary file: memory stays bounded on a first
+ * run, when every record differs); side a then streams past, and each record either side changed is decided by the
  * {@link Resolver}. Decisions are applied in steps of about one batch: <b>write b, write a, then commit the base and
  * the conflicts</b>, and the side cursors only when the run completes. A crash anywhere redoes at most the steps
  * whose base was not committed: re-reading them, a side that already holds the value is "changed on both to the same
@@ -66,6 +67,10 @@ public final class BidiEngine {
     private static final Logger log = LoggerFactory.getLogger(BidiEngine.class);
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** records (with their values) a side's read keeps on the heap before the rest goes to a temporary file */
+    static final String HEAP_RECORDS_PROPERTY = "ferry.bidi.heapRecords";
+    /** keys a set keeps on the heap before it goes to a temporary file */
+    static final String HEAP_KEYS_PROPERTY = "ferry.bidi.heapKeys";
 
     private final StateStore store;
     private final Connectors connectors;
@@ -292,6 +297,10 @@ public final class BidiEngine {
         final List<Lease> leases;
         final CancelToken cancel;
         final Retrier retrier;
+        final PassClock parts = new PassClock();
+        // ~2 KB per record of 20 fields, ~100 bytes per key: about 100 MB and 20 MB of heap at most
+        final int heapRecords = Integer.getInteger(HEAP_RECORDS_PROPERTY, 50_000);
+        final int heapKeys = Integer.getInteger(HEAP_KEYS_PROPERTY, 200_000);
         boolean cancelled;
 
         Schema fields;          // the synchronised columns, in a's order and types
@@ -319,15 +328,19 @@ public final class BidiEngine {
             return samples.isPresent();
         }
 
-        /** What one side's read kept: rows that differ from the base, and (on a whole-table read) every key seen. */
-        final class SideRead {
+        /**
+         * What one side's read kept: rows that differ from the base (with the base read for them), and (on a
+         * whole-table read) every key seen. Both move to a temporary file past a limit, so a first run over millions
+         * of records (no base yet: every record differs) holds no side on the heap.
+         */
+        final class SideRead implements AutoCloseable {
             final BidiJob.Side side;
             final ReadSpec spec;
             final boolean whole;
             final int[] idx;        // positions of the fields in the side's rows
             final int modIdx;
-            final Map<String, Resolver.SideState> changed = new LinkedHashMap<>();
-            final Set<String> seen = new HashSet<>();
+            final SpillMap<Kept> changed = new SpillMap<>(heapRecords, Kept.CODEC);
+            final SpillSet seen = new SpillSet(heapKeys);
 
             SideRead(BidiJob.Side side, ReadSpec spec, Schema schema) {
                 this.side = side;
@@ -363,6 +376,12 @@ public final class BidiEngine {
                 for (int i = 0; i < all.length; i++) all[i] = i;
                 return key(k, all);
             }
+
+            @Override
+            public void close() {
+                changed.close();
+                seen.close();
+            }
         }
 
         void execute(Consumer<Phase> phase) {
@@ -387,24 +406,26 @@ public final class BidiEngine {
                             open.computeIfAbsent(e.key(), k -> new HashMap<>()).put(e.field(), e);
                         }
                     }
-                    SideRead b = srcB == null ? null : plan(srcB, job.b(), cursors);
-                    SideRead a = plan(srcA, job.a(), cursors);
-                    phase.accept(Phase.READING);
-                    if (b != null) readB(srcB, b);
-                    phase.accept(Phase.WRITING);
-                    Set<String> decided = new HashSet<>();
-                    streamA(srcA, a, b, decided);
-                    if (cancelled) return;
-                    leftovers(a, b, decided);
-                    if (a.whole || (b == null || b.whole)) deletions(a, b, decided);
-                    awaiting(a, b, decided);
-                    flush();
-                    if (!dryRun()) {
-                        Map<String, String> next = new LinkedHashMap<>();
-                        a.spec.cursorTo().ifPresent(c -> next.put("a", c));
-                        if (b != null) b.spec.cursorTo().ifPresent(c -> next.put("b", c));
-                        phase.accept(Phase.FINISHING);
-                        bidi.saveCursors(job.name(), next);
+                    try (SideRead b = srcB == null ? null : plan(srcB, job.b(), cursors);
+                         SideRead a = plan(srcA, job.a(), cursors);
+                         SpillSet decided = new SpillSet(heapKeys)) {
+                        phase.accept(Phase.READING);
+                        if (b != null) parts.time("b pass", () -> readB(srcB, b));
+                        phase.accept(Phase.WRITING);
+                        parts.time("a pass", () -> streamA(srcA, a, b, decided));
+                        if (cancelled) return;
+                        parts.time("b leftovers", () -> leftovers(a, b, decided));
+                        if (a.whole || (b == null || b.whole)) parts.time("deletions", () -> deletions(a, b, decided));
+                        awaiting(a, b, decided);
+                        flush();
+                        if (!dryRun()) {
+                            Map<String, String> next = new LinkedHashMap<>();
+                            a.spec.cursorTo().ifPresent(c -> next.put("a", c));
+                            if (b != null) b.spec.cursorTo().ifPresent(c -> next.put("b", c));
+                            phase.accept(Phase.FINISHING);
+                            bidi.saveCursors(job.name(), next);
+                        }
+                        log.info("run={} time by part (passes include their reads and writes): {}", runId, parts);
                     }
                 }
             }
@@ -458,7 +479,7 @@ public final class BidiEngine {
         void readB(Source src, SideRead b) {
             try (SourceReader r = retrier.call(() -> src.open(b.spec, Optional.empty()))) {
                 while (true) {
-                    Optional<Batch> batch = retrier.call(r::next);
+                    Optional<Batch> batch = parts.time("read b", () -> retrier.call(r::next));
                     if (batch.isEmpty()) break;
                     List<Object[]> rows = batch.get().rows();
                     tally.add("read_b", rows.size());
@@ -472,18 +493,19 @@ public final class BidiEngine {
                         kept.add(row);
                         if (b.whole) b.seen.add(k);
                     }
-                    Map<String, BaseRow> base = bidi.base(job.name(), keys);
+                    Map<String, BaseRow> base = baseOf(keys);
                     for (int i = 0; i < keys.size(); i++) {
                         BaseRow was = base.get(keys.get(i));
                         if (was != null && was.values().equals(values.get(i)) && !open.containsKey(keys.get(i))) continue;
-                        b.changed.put(keys.get(i), new Resolver.SideState(values.get(i), false,
-                                b.modIdx < 0 ? Optional.empty() : modified(kept.get(i)[b.modIdx])));
+                        // the base is kept with the record: deciding it later reads it no second time
+                        b.changed.put(keys.get(i), new Kept(new Resolver.SideState(values.get(i), false,
+                                b.modIdx < 0 ? Optional.empty() : modified(kept.get(i)[b.modIdx])), Optional.ofNullable(was)));
                     }
                 }
             }
         }
 
-        void streamA(Source src, SideRead a, SideRead b, Set<String> decided) {
+        void streamA(Source src, SideRead a, SideRead b, SpillSet decided) {
             try (SourceReader r = retrier.call(() -> src.open(a.spec, Optional.empty()))) {
                 while (true) {
                     if (cancel.isCancelled()) {
@@ -491,19 +513,28 @@ public final class BidiEngine {
                         flush();
                         return;
                     }
-                    Optional<Batch> batch = retrier.call(r::next);
+                    Optional<Batch> batch = parts.time("read a", () -> retrier.call(r::next));
                     if (batch.isEmpty()) break;
                     List<Object[]> rows = batch.get().rows();
                     tally.add("read_a", rows.size());
                     List<String> keys = new ArrayList<>(rows.size());
-                    for (Object[] row : rows) keys.add(a.keyOf(row));
-                    Map<String, BaseRow> base = bidi.base(job.name(), keys);
+                    List<Kept> fromB = new ArrayList<>(rows.size());
+                    List<String> unread = new ArrayList<>(rows.size());
+                    for (Object[] row : rows) {
+                        String k = a.keyOf(row);
+                        keys.add(k);
+                        Kept bk = b == null ? null : b.changed.remove(k);
+                        fromB.add(bk);
+                        if (bk == null) unread.add(k); // b's read brought the base of the others
+                    }
+                    Map<String, BaseRow> base = baseOf(unread);
                     for (int i = 0; i < rows.size(); i++) {
                         String k = keys.get(i);
                         if (a.whole) a.seen.add(k);
                         List<String> av = a.values(rows.get(i));
-                        Optional<BaseRow> was = Optional.ofNullable(base.get(k));
-                        Resolver.SideState bs = b == null ? null : b.changed.remove(k);
+                        Kept bk = fromB.get(i);
+                        Optional<BaseRow> was = bk == null ? Optional.ofNullable(base.get(k)) : bk.base();
+                        Resolver.SideState bs = bk == null ? null : bk.state();
                         if (bs == null && was.isPresent() && was.get().values().equals(av) && !open.containsKey(k)
                                 && !(b != null && b.whole && !b.seen.contains(k))) {
                             tally.add("unchanged", 1);
@@ -520,36 +551,44 @@ public final class BidiEngine {
             }
         }
 
+        Map<String, BaseRow> baseOf(List<String> keys) {
+            return parts.time("base read", () -> bidi.base(job.name(), keys));
+        }
+
         /** Records b changed that a's read did not bring. */
-        void leftovers(SideRead a, SideRead b, Set<String> decided) {
+        void leftovers(SideRead a, SideRead b, SpillSet decided) {
             if (b == null || b.changed.isEmpty()) return;
-            List<String> keys = new ArrayList<>(b.changed.keySet());
-            for (int from = 0; from < keys.size(); from += job.batchSize()) {
-                List<String> chunk = keys.subList(from, Math.min(keys.size(), from + job.batchSize()));
-                Map<String, BaseRow> base = bidi.base(job.name(), chunk);
-                for (String k : chunk) {
-                    Optional<BaseRow> was = Optional.ofNullable(base.get(k));
-                    decide(k, was, derived(a, k, was, "a"), b.changed.get(k));
+            b.changed.forEachChunk(job.batchSize(), chunk -> {
+                for (Map.Entry<String, Kept> e : chunk) {
+                    String k = e.getKey();
+                    Optional<BaseRow> was = e.getValue().base();
+                    decide(k, was, derived(a, k, was, "a"), e.getValue().state());
                     decided.add(k);
                 }
                 if (pending() >= job.batchSize()) flush();
-            }
+            });
             b.changed.clear();
         }
 
         /** Whole-table reads: records of the base that a side no longer has. */
-        void deletions(SideRead a, SideRead b, Set<String> decided) {
-            List<String> gone = new ArrayList<>();
-            for (String k : bidi.baseKeys(job.name())) {
-                if (decided.contains(k)) continue;
-                boolean aGone = a.whole && !a.seen.contains(k);
-                boolean bGone = b == null || (b.whole && !b.seen.contains(k));
-                if (aGone || bGone) gone.add(k);
-            }
-            for (int from = 0; from < gone.size(); from += job.batchSize()) {
-                List<String> chunk = gone.subList(from, Math.min(gone.size(), from + job.batchSize()));
-                Map<String, BaseRow> base = bidi.base(job.name(), chunk);
-                for (String k : chunk) {
+        void deletions(SideRead a, SideRead b, SpillSet decided) {
+            // the base's keys a page at a time, after the last key seen: rows committed or dropped meanwhile shift no page
+            Optional<String> after = Optional.empty();
+            while (true) {
+                Optional<String> from = after;
+                List<String> page = parts.time("base keys", () -> bidi.baseKeys(job.name(), from, job.batchSize()));
+                if (page.isEmpty()) break;
+                after = Optional.of(page.getLast());
+                List<String> gone = new ArrayList<>();
+                for (String k : page) {
+                    if (decided.contains(k)) continue;
+                    boolean aGone = a.whole && !a.seen.contains(k);
+                    boolean bGone = b == null || (b.whole && !b.seen.contains(k));
+                    if (aGone || bGone) gone.add(k);
+                }
+                if (gone.isEmpty()) continue;
+                Map<String, BaseRow> base = baseOf(gone);
+                for (String k : gone) {
                     Optional<BaseRow> was = Optional.ofNullable(base.get(k));
                     decide(k, was, derived(a, k, was, "a"), derived(b, k, was, "b"));
                     decided.add(k);
@@ -559,12 +598,12 @@ public final class BidiEngine {
         }
 
         /** Conflicts a person resolved, on records neither side touched since: written now. */
-        void awaiting(SideRead a, SideRead b, Set<String> decided) {
+        void awaiting(SideRead a, SideRead b, SpillSet decided) {
             List<String> keys = new ArrayList<>();
             open.forEach((k, byField) -> {
                 if (!decided.contains(k) && byField.values().stream().anyMatch(Conflict::awaitingApply)) keys.add(k);
             });
-            Map<String, BaseRow> base = keys.isEmpty() ? Map.of() : bidi.base(job.name(), keys);
+            Map<String, BaseRow> base = keys.isEmpty() ? Map.of() : baseOf(keys);
             for (String k : keys) {
                 Optional<BaseRow> was = Optional.ofNullable(base.get(k));
                 if (was.isEmpty()) continue; // a record both sides have since lost
@@ -668,17 +707,17 @@ public final class BidiEngine {
             if (!dryRun()) {
                 List<Conflict> found = conflicts.stream().filter(c -> c.id() == 0).toList();
                 List<Conflict> closed = conflicts.stream().filter(c -> c.id() != 0).toList();
-                if (!found.isEmpty()) retrier.run(() -> bidi.commit(job.name(), List.of(), List.of(), found));
-                WriteResult rb = write(writerB, writeB);
-                WriteResult ra = write(writerA, writeA);
+                if (!found.isEmpty()) parts.time("conflicts", () -> retrier.run(() -> bidi.commit(job.name(), List.of(), List.of(), found)));
+                WriteResult rb = parts.time("write b", () -> write(writerB, writeB));
+                WriteResult ra = parts.time("write a", () -> write(writerA, writeA));
                 tally.add("a_to_b", rb.inserted() + rb.updated());
                 tally.add("b_to_a", ra.inserted() + ra.updated());
                 tally.add("inserted", rb.inserted() + ra.inserted());
                 tally.add("updated", rb.updated() + ra.updated());
                 if (!deleteB.isEmpty()) retrier.call(() -> writerB.delete(new Batch(0, fields, List.copyOf(deleteB), "", 0)));
                 if (!deleteA.isEmpty()) retrier.call(() -> writerA.delete(new Batch(0, fields, List.copyOf(deleteA), "", 0)));
-                for (Lease l : leases) store.heartbeat(l); // a run whose lease was taken over must not commit
-                retrier.run(() -> bidi.commit(job.name(), List.copyOf(baseUpserts), List.copyOf(baseDeletes), closed));
+                parts.time("lease", () -> leases.forEach(store::heartbeat)); // a run whose lease was taken over must not commit
+                parts.time("base commit", () -> retrier.run(() -> bidi.commit(job.name(), List.copyOf(baseUpserts), List.copyOf(baseDeletes), closed)));
             } else {
                 // a preview counts what the writes would do, as a run reports them
                 tally.add("a_to_b", writeB.size());

@@ -18,6 +18,9 @@ public interface BidiStore {
     /** Every key in the base (a full pass finds deletions among them). */
     List<String> baseKeys(String syncName);
 
+    /** Up to {@code limit} keys of the base after {@code after} (none: from the first), in key order: a page of it. */
+    List<String> baseKeys(String syncName, Optional<String> after, int limit);
+
     long baseSize(String syncName);
 
     /**
