@@ -100,7 +100,7 @@ public final class Engine {
             run.finish(RunStatus.FAILED, "failed", e.toString());
             throw e;
         } finally {
-            if (heartbeat != null) heartbeat.shutdownNow();
+            if (heartbeat != null) stopQuietly(heartbeat);
             RunInfo last = run.snapshot();
             try {
                 store.saveRun(last);
@@ -779,7 +779,20 @@ public final class Engine {
             ticker.scheduleAtFixedRate(() -> tickWhilePlanning(run, source, listener), 500, 500, TimeUnit.MILLISECONDS);
             return step.get();
         } finally {
-            ticker.shutdownNow();
+            stopQuietly(ticker);
+        }
+    }
+
+    /**
+     * Stops a scheduler without interrupting a task in flight: its task may be writing to the state store, and an H2
+     * file store closes itself when a thread is interrupted inside a file write ("The database has been closed").
+     */
+    public static void stopQuietly(ScheduledExecutorService scheduler) {
+        scheduler.shutdown();
+        try {
+            if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) scheduler.shutdownNow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -137,7 +137,7 @@ public final class BidiEngine {
             last[0] = info(runId, job, RunStatus.FAILED, Phase.DONE, tally, started, clock.instant(),
                     "failed; what was committed stays, run again to converge", what);
         } finally {
-            if (heartbeat != null) heartbeat.shutdownNow();
+            if (heartbeat != null) dev.ferry.core.Engine.stopQuietly(heartbeat);
             try {
                 store.saveRun(last[0]);
             } catch (RuntimeException e) {
