@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * Plans one batch of deduplication against the destination's index and within the batch:
@@ -95,25 +96,37 @@ public final class DedupPlanner {
         }
     }
 
+    /**
+     * A change to a master's row, replayed once the stored masters it needs are loaded: fold a record's row, or
+     * (when {@code row} is null) the row of master {@code from}, into master {@code into}.
+     */
+    private record Fold(String into, Object[] row, String from) {
+    }
+
     public DedupPlan plan(List<Object[]> batchRows, DedupIndex index) {
         // the last row per key wins inside a batch, as for upserts
         Map<String, Object[]> rows = new LinkedHashMap<>();
         for (Object[] r : batchRows) rows.put(keyOf(r), r);
 
         Map<String, Member> linked = index.members(rows.keySet());
+        // normalising is the costly part of preparing and each record's is independent: spread it over the cores
+        List<Map.Entry<String, Object[]>> entries = new ArrayList<>(rows.entrySet());
+        Prepared[] preparedAt = new Prepared[entries.size()];
+        IntStream.range(0, entries.size()).parallel().forEach(i -> preparedAt[i] = prepare(entries.get(i).getValue()));
         Map<String, Prepared> prepared = new HashMap<>();
         Map<String, List<String>> keysOf = new HashMap<>();
         Set<String> blockKeys = new LinkedHashSet<>();
-        for (var e : rows.entrySet()) {
-            Prepared p = prepare(e.getValue());
-            prepared.put(e.getKey(), p);
-            List<String> ks = rules.blockingKeys(p);
-            keysOf.put(e.getKey(), ks);
-            if (!linked.containsKey(e.getKey())) blockKeys.addAll(ks);
+        for (int i = 0; i < preparedAt.length; i++) {
+            String key = entries.get(i).getKey();
+            prepared.put(key, preparedAt[i]);
+            List<String> ks = rules.blockingKeys(preparedAt[i]);
+            keysOf.put(key, ks);
+            if (!linked.containsKey(key)) blockKeys.addAll(ks);
         }
         Map<String, List<Member>> stored = blockKeys.isEmpty() ? Map.of() : index.candidates(blockKeys);
 
-        // working state: member → master (union-find over master keys), master rows loaded on demand
+        // working state: member → master (union-find over master keys); master rows are loaded after matching,
+        // only for the masters the batch changes (not for every candidate's master)
         Map<String, String> masterOf = new HashMap<>();
         Map<String, String> parent = new HashMap<>(); // master → the master it was folded into
         Map<String, List<Work>> block = new HashMap<>();
@@ -127,9 +140,8 @@ public final class DedupPlanner {
             block.put(e.getKey(), ws);
         }
         linked.values().forEach(m -> masterOf.put(m.sourceKey(), m.masterKey()));
-        Set<String> neededMasters = new TreeSet<>(masterOf.values());
-        Map<String, Object[]> masterRows = new HashMap<>(neededMasters.isEmpty() ? Map.of() : index.masters(neededMasters));
-        Set<String> storedMasters = new HashSet<>(masterRows.keySet());
+        Map<String, Object[]> masterRows = new HashMap<>(); // founders of this batch; stored masters added below
+        List<Fold> folds = new ArrayList<>();
         Set<String> dirty = new LinkedHashSet<>();
         Set<String> removed = new LinkedHashSet<>();
         List<DedupPlan.Link> links = new ArrayList<>();
@@ -148,8 +160,7 @@ public final class DedupPlanner {
                     continue;
                 }
                 String master = find(parent, known.masterKey());
-                Object[] base = masterRows.get(master);
-                masterRows.put(master, base == null ? row.clone() : strategy.apply(base, row, keyIndexes));
+                folds.add(new Fold(master, row, null));
                 dirty.add(master);
                 linkBySource.put(key, new DedupPlan.Link(key, master, "updated", 1.0, hash, Features.encode(p), keysOf.get(key)));
                 updated++;
@@ -183,15 +194,12 @@ public final class DedupPlanner {
                 how = matchedMasters.get(master);
                 for (String other : ms.tailSet(master, false)) {
                     // two masters meet through this record: fold the other into the survivor
-                    Object[] survivor = masterRows.get(master);
-                    Object[] gone = masterRows.get(other);
-                    if (survivor != null && gone != null) masterRows.put(master, strategy.apply(survivor, gone, keyIndexes));
+                    folds.add(new Fold(master, null, other));
                     parent.put(other, master);
                     removed.add(other);
                     if (matchedMasters.get(other).score() > how.score()) how = matchedMasters.get(other);
                 }
-                Object[] base = masterRows.get(master);
-                masterRows.put(master, base == null ? row.clone() : strategy.apply(base, row, keyIndexes));
+                folds.add(new Fold(master, row, null));
                 dirty.add(master);
                 merged++;
             }
@@ -199,6 +207,26 @@ public final class DedupPlanner {
             Work w = new Work(key, p);
             for (String bk : keysOf.get(key)) block.computeIfAbsent(bk, k -> new ArrayList<>()).add(w);
             linkBySource.put(key, new DedupPlan.Link(key, master, how.rule(), how.score(), hash, Features.encode(p), keysOf.get(key)));
+        }
+
+        // load the stored masters the folds touch, then replay the folds in order
+        Set<String> needed = new TreeSet<>();
+        for (Fold f : folds) {
+            needed.add(f.into());
+            if (f.from() != null) needed.add(f.from());
+        }
+        needed.removeAll(masterRows.keySet());
+        Map<String, Object[]> loaded = needed.isEmpty() ? Map.of() : index.masters(needed);
+        Set<String> storedMasters = new HashSet<>(loaded.keySet());
+        masterRows.putAll(loaded);
+        for (Fold f : folds) {
+            Object[] base = masterRows.get(f.into());
+            if (f.row() != null) {
+                masterRows.put(f.into(), base == null ? f.row().clone() : strategy.apply(base, f.row(), keyIndexes));
+            } else {
+                Object[] gone = masterRows.get(f.from());
+                if (base != null && gone != null) masterRows.put(f.into(), strategy.apply(base, gone, keyIndexes));
+            }
         }
 
         // resolve final masters
