@@ -11,6 +11,9 @@ import dev.ferry.spi.Schema;
 import dev.ferry.spi.WriteResult;
 import dev.ferry.spi.WriteSpec;
 
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -141,15 +144,8 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
         long t0 = System.nanoTime();
         Map<String, Member> out = new HashMap<>();
         try {
-            for (List<String> chunk : chunks(sourceKeys)) {
-                try (PreparedStatement ps = connection.prepareStatement("SELECT source_key, master_key, row_hash, features FROM "
-                        + links + " WHERE source_key IN (" + marks(chunk.size()) + ")")) {
-                    for (int i = 0; i < chunk.size(); i++) ps.setString(i + 1, chunk.get(i));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) out.put(rs.getString(1), new Member(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
-                    }
-                }
-            }
+            lookUp("SELECT source_key, master_key, row_hash, features FROM " + links + " WHERE source_key", sourceKeys, TEXT,
+                    rs -> out.put(rs.getString(1), new Member(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4))));
         } catch (SQLException e) {
             throw new Sql(e);
         }
@@ -164,18 +160,11 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
         for (String k : blockKeys) byStored.put(stored(k), k);
         Map<String, List<Member>> out = new HashMap<>();
         try {
-            for (List<String> chunk : chunks(byStored.keySet())) {
-                try (PreparedStatement ps = connection.prepareStatement("SELECT m.block_key, l.source_key, l.master_key, l.row_hash, l.features FROM "
-                        + matchKeys + " m JOIN " + links + " l ON l.source_key = m.source_key WHERE m.block_key IN (" + marks(chunk.size()) + ")")) {
-                    for (int i = 0; i < chunk.size(); i++) ps.setString(i + 1, chunk.get(i));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.computeIfAbsent(byStored.get(rs.getString(1)), k -> new ArrayList<>())
-                                    .add(new Member(rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)));
-                        }
-                    }
-                }
-            }
+            // the row hash is not needed to compare: only the master and the features travel
+            lookUp("SELECT m.block_key, l.source_key, l.master_key, l.features FROM " + matchKeys + " m JOIN " + links
+                            + " l ON l.source_key = m.source_key WHERE m.block_key", byStored.keySet(), TEXT,
+                    rs -> out.computeIfAbsent(byStored.get(rs.getString(1)), k -> new ArrayList<>())
+                            .add(new Member(rs.getString(2), rs.getString(3), 0, rs.getString(4))));
         } catch (SQLException e) {
             throw new Sql(e);
         }
@@ -189,24 +178,57 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
         Map<String, Object[]> out = new HashMap<>();
         String cols = String.join(", ", columnsSql);
         try {
-            for (List<String> chunk : chunks(masterKeys)) {
-                try (PreparedStatement ps = connection.prepareStatement("SELECT " + cols + " FROM " + names.target() + " WHERE "
-                        + keySql.get(0) + " IN (" + marks(chunk.size()) + ")")) {
-                    for (int i = 0; i < chunk.size(); i++) Values.bind(ps, i + 1, Values.parse(chunk.get(i), keyType), keyType, dialect);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            Object[] row = new Object[readers.length];
-                            for (int i = 0; i < row.length; i++) row[i] = readers[i].read(rs, i + 1);
-                            out.put(planner.keyOf(row), row);
-                        }
-                    }
-                }
-            }
+            lookUp("SELECT " + cols + " FROM " + names.target() + " WHERE " + keySql.get(0), masterKeys, keyType, rs -> {
+                Object[] row = new Object[readers.length];
+                for (int i = 0; i < row.length; i++) row[i] = readers[i].read(rs, i + 1);
+                out.put(planner.keyOf(row), row);
+            });
         } catch (SQLException e) {
             throw new Sql(e);
         }
         nanos[2] += System.nanoTime() - t0;
         return out;
+    }
+
+    private interface RowHandler {
+        void row(ResultSet rs) throws SQLException;
+    }
+
+    /** PostgreSQL array element type names for the key types a look-up can bind as one array. */
+    private static final Map<ColumnType, String> PG_ARRAY = Map.of(ColumnType.STRING, "text", ColumnType.TEXT, "text",
+            ColumnType.BIGINT, "int8", ColumnType.INTEGER, "int4", ColumnType.SMALLINT, "int2", ColumnType.UUID, "uuid");
+    private static final ColumnType TEXT = ColumnType.TEXT;
+
+    /**
+     * Runs {@code sql} (ending with the column to match) for all the keys: on PostgreSQL one statement with the
+     * keys as one array ({@code = ANY(?)}), one round trip per batch; elsewhere one {@code IN (...)} per 1,000 keys.
+     */
+    private void lookUp(String sql, Collection<String> keys, ColumnType type, RowHandler each) throws SQLException {
+        if (keys.isEmpty()) return;
+        String arrayType = dialect == Dialect.POSTGRES ? PG_ARRAY.get(type) : null;
+        if (arrayType != null) {
+            Object[] values = new Object[keys.size()];
+            int i = 0;
+            for (String k : keys) values[i++] = type == TEXT || type == ColumnType.STRING ? k : Values.parse(k, type);
+            try (PreparedStatement ps = connection.prepareStatement(sql + " = ANY(?)")) {
+                ps.setArray(1, connection.createArrayOf(arrayType, values));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) each.row(rs);
+                }
+            }
+            return;
+        }
+        for (List<String> chunk : chunks(keys)) {
+            try (PreparedStatement ps = connection.prepareStatement(sql + " IN (" + marks(chunk.size()) + ")")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    if (type == TEXT) ps.setString(i + 1, chunk.get(i));
+                    else Values.bind(ps, i + 1, Values.parse(chunk.get(i), type), type, dialect);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) each.row(rs);
+                }
+            }
+        }
     }
 
     // ---- writes ----
@@ -267,9 +289,22 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
             if (n > 0) ps.executeBatch();
         }
         Timestamp now = Timestamp.from(clock.instant());
+        List<DedupPlan.Link> upserts = ls;
+        List<String[]> keys = new ArrayList<>();
+        for (DedupPlan.Link l : ls) for (String bk : l.blockKeys()) keys.add(new String[]{stored(bk), l.sourceKey()});
+        if (dialect == Dialect.POSTGRES) {
+            // a record planned as new has no link and no blocking keys yet (both are written only here, in one
+            // transaction; an updated record's old keys were deleted above): plain COPY, nothing can conflict
+            List<DedupPlan.Link> fresh = new ArrayList<>();
+            upserts = new ArrayList<>();
+            for (DedupPlan.Link l : ls) ("updated".equals(l.rule()) ? upserts : fresh).add(l);
+            copyLinks(fresh, now);
+            copyMatchKeys(keys);
+            keys = List.of();
+        }
         List<String> linkCols = List.of("source_key", "master_key", "source_system", "match_rule", "score", "linked_at", "row_hash", "features");
-        for (int from = 0; from < ls.size(); from += CHUNK / 2) {
-            List<DedupPlan.Link> part = ls.subList(from, Math.min(ls.size(), from + CHUNK / 2));
+        for (int from = 0; from < upserts.size(); from += CHUNK / 2) {
+            List<DedupPlan.Link> part = upserts.subList(from, Math.min(upserts.size(), from + CHUNK / 2));
             String sql = upsertSql(links, String.join(", ", linkCols), linkCols, List.of("source_key"), part.size());
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
                 int p = 1;
@@ -286,14 +321,11 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
                 ps.executeUpdate();
             }
         }
-        List<String[]> keys = new ArrayList<>();
-        for (DedupPlan.Link l : ls) for (String bk : l.blockKeys()) keys.add(new String[]{stored(bk), l.sourceKey()});
         for (int from = 0; from < keys.size(); from += CHUNK) {
             List<String[]> part = keys.subList(from, Math.min(keys.size(), from + CHUNK));
             StringBuilder sql = new StringBuilder(dialect == Dialect.MARIADB ? "INSERT IGNORE INTO " : "INSERT INTO ")
                     .append(matchKeys).append(" (block_key, source_key) VALUES ");
             for (int i = 0; i < part.size(); i++) sql.append(i > 0 ? ", " : "").append("(?, ?)");
-            if (dialect == Dialect.POSTGRES) sql.append(" ON CONFLICT DO NOTHING");
             if (dialect == Dialect.H2) {
                 sql = new StringBuilder("MERGE INTO " + matchKeys + " (block_key, source_key) KEY (block_key, source_key) VALUES ");
                 for (int i = 0; i < part.size(); i++) sql.append(i > 0 ? ", " : "").append("(?, ?)");
@@ -307,6 +339,56 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
                 ps.executeUpdate();
             }
         }
+    }
+
+    private void copyLinks(List<DedupPlan.Link> ls, Timestamp now) throws SQLException {
+        if (ls.isEmpty()) return;
+        String linkedAt = now.toLocalDateTime().toString();
+        copy("COPY " + links + " (source_key, master_key, source_system, match_rule, score, linked_at, row_hash, features) FROM STDIN",
+                ls, (sb, l) -> {
+                    PostgresWriter.appendValue(sb, l.sourceKey());
+                    sb.append('\t');
+                    PostgresWriter.appendValue(sb, l.masterKey());
+                    sb.append('\t');
+                    PostgresWriter.appendValue(sb, system);
+                    sb.append('\t');
+                    PostgresWriter.appendValue(sb, l.rule());
+                    sb.append('\t').append(l.score()).append('\t').append(linkedAt).append('\t').append(l.rowHash()).append('\t');
+                    PostgresWriter.appendValue(sb, l.features());
+                });
+    }
+
+    private void copyMatchKeys(List<String[]> keys) throws SQLException {
+        if (keys.isEmpty()) return;
+        copy("COPY " + matchKeys + " (block_key, source_key) FROM STDIN", keys, (sb, k) -> {
+            PostgresWriter.appendValue(sb, k[0]);
+            sb.append('\t');
+            PostgresWriter.appendValue(sb, k[1]);
+        });
+    }
+
+    /** PostgreSQL COPY in text format, one line per item, flushed every ~1M characters. */
+    private <T> void copy(String sql, List<T> items, java.util.function.BiConsumer<StringBuilder, T> line) throws SQLException {
+        CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+        try {
+            StringBuilder sb = new StringBuilder(1 << 16);
+            for (T item : items) {
+                line.accept(sb, item);
+                sb.append('\n');
+                if (sb.length() >= 1 << 20) flush(in, sb);
+            }
+            flush(in, sb);
+            in.endCopy();
+        } finally {
+            if (in.isActive()) in.cancelCopy();
+        }
+    }
+
+    private static void flush(CopyIn in, StringBuilder sb) throws SQLException {
+        if (sb.isEmpty()) return;
+        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+        in.writeToCopy(bytes, 0, bytes.length);
+        sb.setLength(0);
     }
 
     private String upsertSql(String table, String cols, List<String> colList, List<String> key, int rows) {
