@@ -96,6 +96,15 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
     @Override
     protected WriteResult writeBatch(Batch batch) throws SQLException {
         DedupPlan plan;
+        if (dialect == Dialect.POSTGRES) {
+            try (Statement st = connection.createStatement()) {
+                // a batch's look-ups bind tens of thousands of keys: the planner then estimates a large share of
+                // each table and scans it (O(table) per batch); each key is an index probe, so probe
+                st.execute("SET LOCAL enable_hashjoin = off");
+                st.execute("SET LOCAL enable_mergejoin = off");
+                st.execute("SET LOCAL enable_seqscan = off");
+            }
+        }
         long t0 = System.nanoTime();
         long lookups = nanos[0] + nanos[1] + nanos[2];
         try {
