@@ -52,6 +52,13 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
     /** nanoseconds spent per phase, for the benchmark's breakdown (logged at close) */
     final long[] nanos = new long[6];
     private static final String[] PHASES = {"links", "candidates", "masters", "plan", "writeMasters", "writeLinks"};
+    /**
+     * The blocking keys and source keys this run has written, when the index was empty as it began (a first
+     * load): a look-up then skips the keys that certainly have no row (most of them) instead of probing for them.
+     * Null when the index held rows at the start: every key is looked up.
+     */
+    private WrittenKeys writtenBlockKeys, writtenSourceKeys;
+    private boolean indexChecked;
     /** links written since the planner statistics were refreshed, and how many there were then */
     private long linksSinceAnalyze, linksAtAnalyze;
 
@@ -96,6 +103,18 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
     @Override
     protected WriteResult writeBatch(Batch batch) throws SQLException {
         DedupPlan plan;
+        if (!indexChecked) {
+            try (Statement st = connection.createStatement()) {
+                st.setMaxRows(1);
+                try (ResultSet rs = st.executeQuery("SELECT source_key FROM " + links)) {
+                    if (!rs.next()) {
+                        writtenBlockKeys = new WrittenKeys();
+                        writtenSourceKeys = new WrittenKeys();
+                    }
+                }
+            }
+            indexChecked = true;
+        }
         if (dialect == Dialect.POSTGRES) {
             try (Statement st = connection.createStatement()) {
                 // a batch's look-ups bind tens of thousands of keys: the planner then estimates a large share of
@@ -152,6 +171,7 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
     public Map<String, Member> members(Collection<String> sourceKeys) {
         long t0 = System.nanoTime();
         Map<String, Member> out = new HashMap<>();
+        if (writtenSourceKeys != null) sourceKeys = sourceKeys.stream().filter(writtenSourceKeys::mightContain).toList();
         try {
             lookUp("SELECT source_key, master_key, row_hash, features FROM " + links + " WHERE source_key", sourceKeys, TEXT,
                     rs -> out.put(rs.getString(1), new Member(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4))));
@@ -166,7 +186,10 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
     public Map<String, List<Member>> candidates(Collection<String> blockKeys) {
         long t0 = System.nanoTime();
         Map<String, String> byStored = new HashMap<>();
-        for (String k : blockKeys) byStored.put(stored(k), k);
+        for (String k : blockKeys) {
+            String st = stored(k);
+            if (writtenBlockKeys == null || writtenBlockKeys.mightContain(st)) byStored.put(st, k);
+        }
         Map<String, List<Member>> out = new HashMap<>();
         try {
             // the row hash is not needed to compare: only the master and the features travel
@@ -301,6 +324,10 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
         List<DedupPlan.Link> upserts = ls;
         List<String[]> keys = new ArrayList<>();
         for (DedupPlan.Link l : ls) for (String bk : l.blockKeys()) keys.add(new String[]{stored(bk), l.sourceKey()});
+        if (writtenBlockKeys != null) {
+            for (String[] k : keys) writtenBlockKeys.add(k[0]);
+            for (DedupPlan.Link l : ls) writtenSourceKeys.add(l.sourceKey());
+        }
         if (dialect == Dialect.POSTGRES) {
             // a record planned as new has no link and no blocking keys yet (both are written only here, in one
             // transaction; an updated record's old keys were deleted above): plain COPY, nothing can conflict
