@@ -89,15 +89,10 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
                 + "linked_at " + ts + ", row_hash BIGINT, features " + text + ")" + tail);
         st.execute("CREATE TABLE IF NOT EXISTS " + matchKeys + " (block_key VARCHAR(400) NOT NULL, "
                 + "source_key VARCHAR(255) NOT NULL, PRIMARY KEY (block_key, source_key))" + tail);
+        // links by master: to move a folded master's lineage. The blocking index needs only its primary key (an
+        // updated record's old keys are found from its stored match values), one index less to maintain per key.
         String linksIdx = names.table() + "__links_master";
-        String mkIdx = names.table() + "__match_keys_source";
-        if (d == Dialect.MARIADB) {
-            st.execute("CREATE INDEX IF NOT EXISTS " + d.quoteFolded(linksIdx) + " ON " + links + " (master_key)");
-            st.execute("CREATE INDEX IF NOT EXISTS " + d.quoteFolded(mkIdx) + " ON " + matchKeys + " (source_key)");
-        } else {
-            st.execute("CREATE INDEX IF NOT EXISTS " + d.quoteFolded(linksIdx) + " ON " + links + " (master_key)");
-            st.execute("CREATE INDEX IF NOT EXISTS " + d.quoteFolded(mkIdx) + " ON " + matchKeys + " (source_key)");
-        }
+        st.execute("CREATE INDEX IF NOT EXISTS " + d.quoteFolded(linksIdx) + " ON " + links + " (master_key)");
     }
 
     @Override
@@ -288,7 +283,7 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
         long t0 = System.nanoTime();
         upsertRows(plan.upsertMasters());
         long t1 = System.nanoTime();
-        if (!plan.links().isEmpty()) writeLinks(plan.links());
+        if (!plan.links().isEmpty()) writeLinks(plan.links(), plan.oldBlockKeys());
         nanos[4] += t1 - t0;
         nanos[5] += System.nanoTime() - t1;
     }
@@ -308,35 +303,48 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
         }
     }
 
-    private void writeLinks(List<DedupPlan.Link> ls) throws SQLException {
-        // a re-linked record's old blocking keys go first; its new ones are inserted below
-        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + matchKeys + " WHERE source_key = ?")) {
-            int n = 0;
-            for (DedupPlan.Link l : ls) {
-                if (!"updated".equals(l.rule())) continue;
-                ps.setString(1, l.sourceKey());
-                ps.addBatch();
-                n++;
+    private void writeLinks(List<DedupPlan.Link> ls, Map<String, List<String>> oldBlockKeys) throws SQLException {
+        // a re-linked record's old blocking keys go first (found by the primary key, so the index needs no second
+        // index by source key); its new ones are inserted below
+        if (!oldBlockKeys.isEmpty()) {
+            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + matchKeys + " WHERE block_key = ? AND source_key = ?")) {
+                for (var e : oldBlockKeys.entrySet()) {
+                    for (String bk : e.getValue()) {
+                        ps.setString(1, stored(bk));
+                        ps.setString(2, e.getKey());
+                        ps.addBatch();
+                    }
+                }
+                ps.executeBatch();
             }
-            if (n > 0) ps.executeBatch();
         }
         Timestamp now = Timestamp.from(clock.instant());
         List<DedupPlan.Link> upserts = ls;
         List<String[]> keys = new ArrayList<>();
-        for (DedupPlan.Link l : ls) for (String bk : l.blockKeys()) keys.add(new String[]{stored(bk), l.sourceKey()});
+        List<String[]> freshKeys = new ArrayList<>();
+        for (DedupPlan.Link l : ls) {
+            for (String bk : l.blockKeys()) {
+                String[] k = {stored(bk), l.sourceKey()};
+                keys.add(k);
+                if (!"updated".equals(l.rule())) freshKeys.add(k);
+            }
+        }
         if (writtenBlockKeys != null) {
             for (String[] k : keys) writtenBlockKeys.add(k[0]);
             for (DedupPlan.Link l : ls) writtenSourceKeys.add(l.sourceKey());
         }
         if (dialect == Dialect.POSTGRES) {
             // a record planned as new has no link and no blocking keys yet (both are written only here, in one
-            // transaction; an updated record's old keys were deleted above): plain COPY, nothing can conflict
+            // transaction): plain COPY, nothing can conflict. An updated record's keys take the conflict-proof
+            // path below (a key left by rules since changed may still be there).
             List<DedupPlan.Link> fresh = new ArrayList<>();
             upserts = new ArrayList<>();
             for (DedupPlan.Link l : ls) ("updated".equals(l.rule()) ? upserts : fresh).add(l);
             copyLinks(fresh, now);
-            copyMatchKeys(keys);
-            keys = List.of();
+            copyMatchKeys(freshKeys);
+            java.util.Set<String[]> copied = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            copied.addAll(freshKeys);
+            keys = keys.stream().filter(k -> !copied.contains(k)).toList();
         }
         List<String> linkCols = List.of("source_key", "master_key", "source_system", "match_rule", "score", "linked_at", "row_hash", "features");
         for (int from = 0; from < upserts.size(); from += CHUNK / 2) {
@@ -362,6 +370,7 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
             StringBuilder sql = new StringBuilder(dialect == Dialect.MARIADB ? "INSERT IGNORE INTO " : "INSERT INTO ")
                     .append(matchKeys).append(" (block_key, source_key) VALUES ");
             for (int i = 0; i < part.size(); i++) sql.append(i > 0 ? ", " : "").append("(?, ?)");
+            if (dialect == Dialect.POSTGRES) sql.append(" ON CONFLICT DO NOTHING");
             if (dialect == Dialect.H2) {
                 sql = new StringBuilder("MERGE INTO " + matchKeys + " (block_key, source_key) KEY (block_key, source_key) VALUES ");
                 for (int i = 0; i < part.size(); i++) sql.append(i > 0 ? ", " : "").append("(?, ?)");

@@ -142,6 +142,7 @@ public final class DedupPlanner {
         linked.values().forEach(m -> masterOf.put(m.sourceKey(), m.masterKey()));
         Map<String, Object[]> masterRows = new HashMap<>(); // founders of this batch; stored masters added below
         List<Fold> folds = new ArrayList<>();
+        Map<String, List<String>> oldBlockKeys = new HashMap<>();
         Set<String> dirty = new LinkedHashSet<>();
         Set<String> removed = new LinkedHashSet<>();
         List<DedupPlan.Link> links = new ArrayList<>();
@@ -160,6 +161,7 @@ public final class DedupPlanner {
                     continue;
                 }
                 String master = find(parent, known.masterKey());
+                oldBlockKeys.put(key, rules.blockingKeys(Features.decode(known.features(), size)));
                 folds.add(new Fold(master, row, null));
                 dirty.add(master);
                 linkBySource.put(key, new DedupPlan.Link(key, master, "updated", 1.0, hash, Features.encode(p), keysOf.get(key)));
@@ -242,7 +244,7 @@ public final class DedupPlanner {
         }
         List<Object[]> upserts = new ArrayList<>();
         for (String d : dirty) if (!removed.contains(d)) upserts.add(masterRows.get(d));
-        return new DedupPlan(upserts, deletes, links, remaps, inserted, merged, updated, unchanged, removed.size());
+        return new DedupPlan(upserts, deletes, links, remaps, inserted, merged, updated, unchanged, removed.size(), oldBlockKeys);
     }
 
     private static String find(Map<String, String> parent, String m) {
