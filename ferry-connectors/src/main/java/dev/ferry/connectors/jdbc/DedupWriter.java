@@ -38,6 +38,8 @@ import java.util.Map;
  */
 final class DedupWriter extends JdbcWriter implements DedupIndex {
     private static final int CHUNK = 1000;
+    /** The session's temporary stage for master rows (PostgreSQL). */
+    private static final String STAGE = "ferry_dedup_masters_stage";
     private static final int MAX_BLOCK_KEY = 400;
 
     private final DedupPlanner planner;
@@ -291,6 +293,27 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
     private void upsertRows(List<Object[]> rows) throws SQLException {
         if (rows.isEmpty()) return;
         String cols = String.join(", ", columnsSql);
+        if (dialect == Dialect.POSTGRES) {
+            // COPY into a session stage, then one INSERT … ON CONFLICT from it: no per-value binding. Called once
+            // per batch transaction; the commit (or a rollback) empties the stage
+            try (Statement st = connection.createStatement()) {
+                st.execute("CREATE TEMP TABLE IF NOT EXISTS " + STAGE + " ON COMMIT DELETE ROWS AS SELECT " + cols + " FROM "
+                        + names.target() + " WITH NO DATA");
+            }
+            copy("COPY " + STAGE + " (" + cols + ") FROM STDIN", rows, (sb, row) -> {
+                for (int i = 0; i < row.length; i++) {
+                    if (i > 0) sb.append('\t');
+                    PostgresWriter.appendValue(sb, row[i]);
+                }
+            });
+            List<String> sets = new ArrayList<>();
+            for (String c : columnsSql) if (!keySql.contains(c)) sets.add(c + " = EXCLUDED." + c);
+            try (Statement st = connection.createStatement()) {
+                st.executeUpdate("INSERT INTO " + names.target() + " (" + cols + ") SELECT " + cols + " FROM " + STAGE
+                        + " ON CONFLICT (" + String.join(", ", keySql) + ") " + (sets.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", sets)));
+            }
+            return;
+        }
         int perStatement = Math.max(1, Math.min(CHUNK, 30_000 / columnsSql.size()));
         for (int from = 0; from < rows.size(); from += perStatement) {
             List<Object[]> part = rows.subList(from, Math.min(rows.size(), from + perStatement));
