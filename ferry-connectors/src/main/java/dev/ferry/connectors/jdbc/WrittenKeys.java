@@ -7,7 +7,7 @@ import java.util.List;
  * A Bloom filter of the blocking keys a run has written (scalable: a new filter of twice the size when the last
  * one is full), so that a look-up can skip the keys that certainly are not in the index yet. Only sound while
  * the index held nothing when the run began; a false "maybe" costs one probe, never a missed match. Stops (says
- * "maybe" to everything) beyond {@link #MAX_KEYS}, so its memory stays under ~25 MB whatever the table's size.
+ * "maybe" to everything) beyond {@link #MAX_KEYS}, so its memory stays under ~40 MB whatever the table's size.
  */
 final class WrittenKeys {
     static final long MAX_KEYS = 16_000_000;
