@@ -111,17 +111,31 @@ public final class DedupPlanner {
         Map<String, Member> linked = index.members(rows.keySet());
         // normalising is the costly part of preparing and each record's is independent: spread it over the cores
         List<Map.Entry<String, Object[]>> entries = new ArrayList<>(rows.entrySet());
-        Prepared[] preparedAt = new Prepared[entries.size()];
-        IntStream.range(0, entries.size()).parallel().forEach(i -> preparedAt[i] = prepare(entries.get(i).getValue()));
+        // (with its blocking keys, encoded match values and row hash, all per record)
+        int n = entries.size();
+        Prepared[] preparedAt = new Prepared[n];
+        @SuppressWarnings("unchecked") List<String>[] keysAt = new List[n];
+        String[] encodedAt = new String[n];
+        long[] hashAt = new long[n];
+        IntStream.range(0, n).parallel().forEach(i -> {
+            Object[] row = entries.get(i).getValue();
+            preparedAt[i] = prepare(row);
+            keysAt[i] = rules.blockingKeys(preparedAt[i]);
+            encodedAt[i] = Features.encode(preparedAt[i]);
+            hashAt[i] = rowHash(row);
+        });
         Map<String, Prepared> prepared = new HashMap<>();
         Map<String, List<String>> keysOf = new HashMap<>();
+        Map<String, String> encoded = new HashMap<>();
+        Map<String, Long> hashes = new HashMap<>();
         Set<String> blockKeys = new LinkedHashSet<>();
-        for (int i = 0; i < preparedAt.length; i++) {
+        for (int i = 0; i < n; i++) {
             String key = entries.get(i).getKey();
             prepared.put(key, preparedAt[i]);
-            List<String> ks = rules.blockingKeys(preparedAt[i]);
-            keysOf.put(key, ks);
-            if (!linked.containsKey(key)) blockKeys.addAll(ks);
+            keysOf.put(key, keysAt[i]);
+            encoded.put(key, encodedAt[i]);
+            hashes.put(key, hashAt[i]);
+            if (!linked.containsKey(key)) blockKeys.addAll(keysAt[i]);
         }
         Map<String, List<Member>> stored = blockKeys.isEmpty() ? Map.of() : index.candidates(blockKeys);
 
@@ -131,13 +145,16 @@ public final class DedupPlanner {
         Map<String, String> parent = new HashMap<>(); // master → the master it was folded into
         Map<String, List<Work>> block = new HashMap<>();
         int size = rules.features().size();
-        for (var e : stored.entrySet()) {
+        List<Map.Entry<String, List<Member>>> storedBlocks = new ArrayList<>(stored.entrySet());
+        @SuppressWarnings("unchecked") List<Work>[] worksAt = new List[storedBlocks.size()];
+        IntStream.range(0, worksAt.length).parallel().forEach(i -> {
             List<Work> ws = new ArrayList<>();
-            for (Member m : e.getValue()) {
-                masterOf.putIfAbsent(m.sourceKey(), m.masterKey());
-                ws.add(new Work(m.sourceKey(), Features.decode(m.features(), size)));
-            }
-            block.put(e.getKey(), ws);
+            for (Member m : storedBlocks.get(i).getValue()) ws.add(new Work(m.sourceKey(), Features.decode(m.features(), size)));
+            worksAt[i] = ws;
+        });
+        for (int i = 0; i < worksAt.length; i++) {
+            for (Member m : storedBlocks.get(i).getValue()) masterOf.putIfAbsent(m.sourceKey(), m.masterKey());
+            block.put(storedBlocks.get(i).getKey(), worksAt[i]);
         }
         linked.values().forEach(m -> masterOf.put(m.sourceKey(), m.masterKey()));
         Map<String, Object[]> masterRows = new HashMap<>(); // founders of this batch; stored masters added below
@@ -152,7 +169,7 @@ public final class DedupPlanner {
         for (var e : rows.entrySet()) {
             String key = e.getKey();
             Object[] row = e.getValue();
-            long hash = rowHash(row);
+            long hash = hashes.get(key);
             Prepared p = prepared.get(key);
             Member known = linked.get(key);
             if (known != null) {
@@ -164,7 +181,7 @@ public final class DedupPlanner {
                 oldBlockKeys.put(key, rules.blockingKeys(Features.decode(known.features(), size)));
                 folds.add(new Fold(master, row, null));
                 dirty.add(master);
-                linkBySource.put(key, new DedupPlan.Link(key, master, "updated", 1.0, hash, Features.encode(p), keysOf.get(key)));
+                linkBySource.put(key, new DedupPlan.Link(key, master, "updated", 1.0, hash, encoded.get(key), keysOf.get(key)));
                 updated++;
                 continue;
             }
@@ -208,7 +225,7 @@ public final class DedupPlanner {
             masterOf.put(key, master);
             Work w = new Work(key, p);
             for (String bk : keysOf.get(key)) block.computeIfAbsent(bk, k -> new ArrayList<>()).add(w);
-            linkBySource.put(key, new DedupPlan.Link(key, master, how.rule(), how.score(), hash, Features.encode(p), keysOf.get(key)));
+            linkBySource.put(key, new DedupPlan.Link(key, master, how.rule(), how.score(), hash, encoded.get(key), keysOf.get(key)));
         }
 
         // load the stored masters the folds touch, then replay the folds in order
