@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
         description = "Moves records from sources into destinations in batches: exactly once per key, resumable, observable.",
         subcommands = {FerryCli.Run.class, FerryCli.Status.class, FerryCli.History.class, FerryCli.Replay.class,
-                ConflictsCommand.class, FerryCli.Serve.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                ConflictsCommand.class, ExplainMatchCommand.class, FerryCli.Serve.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class FerryCli {
     static final int OK = 0, FAILED = 1, USAGE = 2, PARTIAL = 3;
 

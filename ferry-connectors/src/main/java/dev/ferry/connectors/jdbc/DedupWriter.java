@@ -11,6 +11,9 @@ import dev.ferry.spi.Schema;
 import dev.ferry.spi.WriteResult;
 import dev.ferry.spi.WriteSpec;
 
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,6 +38,8 @@ import java.util.Map;
  */
 final class DedupWriter extends JdbcWriter implements DedupIndex {
     private static final int CHUNK = 1000;
+    /** The session's temporary stage for master rows (PostgreSQL). */
+    private static final String STAGE = "ferry_dedup_masters_stage";
     private static final int MAX_BLOCK_KEY = 400;
 
     private final DedupPlanner planner;
@@ -49,6 +54,13 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
     /** nanoseconds spent per phase, for the benchmark's breakdown (logged at close) */
     final long[] nanos = new long[6];
     private static final String[] PHASES = {"links", "candidates", "masters", "plan", "writeMasters", "writeLinks"};
+    /**
+     * The blocking keys and source keys this run has written, when the index was empty as it began (a first
+     * load): a look-up then skips the keys that certainly have no row (most of them) instead of probing for them.
+     * Null when the index held rows at the start: every key is looked up.
+     */
+    private WrittenKeys writtenBlockKeys, writtenSourceKeys;
+    private boolean indexChecked;
     /** links written since the planner statistics were refreshed, and how many there were then */
     private long linksSinceAnalyze, linksAtAnalyze;
 
@@ -79,20 +91,36 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
                 + "linked_at " + ts + ", row_hash BIGINT, features " + text + ")" + tail);
         st.execute("CREATE TABLE IF NOT EXISTS " + matchKeys + " (block_key VARCHAR(400) NOT NULL, "
                 + "source_key VARCHAR(255) NOT NULL, PRIMARY KEY (block_key, source_key))" + tail);
+        // links by master: to move a folded master's lineage. The blocking index needs only its primary key (an
+        // updated record's old keys are found from its stored match values), one index less to maintain per key.
         String linksIdx = names.table() + "__links_master";
-        String mkIdx = names.table() + "__match_keys_source";
-        if (d == Dialect.MARIADB) {
-            st.execute("CREATE INDEX IF NOT EXISTS " + d.quoteFolded(linksIdx) + " ON " + links + " (master_key)");
-            st.execute("CREATE INDEX IF NOT EXISTS " + d.quoteFolded(mkIdx) + " ON " + matchKeys + " (source_key)");
-        } else {
-            st.execute("CREATE INDEX IF NOT EXISTS " + d.quoteFolded(linksIdx) + " ON " + links + " (master_key)");
-            st.execute("CREATE INDEX IF NOT EXISTS " + d.quoteFolded(mkIdx) + " ON " + matchKeys + " (source_key)");
-        }
+        st.execute("CREATE INDEX IF NOT EXISTS " + d.quoteFolded(linksIdx) + " ON " + links + " (master_key)");
     }
 
     @Override
     protected WriteResult writeBatch(Batch batch) throws SQLException {
         DedupPlan plan;
+        if (!indexChecked) {
+            try (Statement st = connection.createStatement()) {
+                st.setMaxRows(1);
+                try (ResultSet rs = st.executeQuery("SELECT source_key FROM " + links)) {
+                    if (!rs.next()) {
+                        writtenBlockKeys = new WrittenKeys();
+                        writtenSourceKeys = new WrittenKeys();
+                    }
+                }
+            }
+            indexChecked = true;
+        }
+        if (dialect == Dialect.POSTGRES) {
+            try (Statement st = connection.createStatement()) {
+                // a batch's look-ups bind tens of thousands of keys: the planner then estimates a large share of
+                // each table and scans it (O(table) per batch); each key is an index probe, so probe
+                st.execute("SET LOCAL enable_hashjoin = off");
+                st.execute("SET LOCAL enable_mergejoin = off");
+                st.execute("SET LOCAL enable_seqscan = off");
+            }
+        }
         long t0 = System.nanoTime();
         long lookups = nanos[0] + nanos[1] + nanos[2];
         try {
@@ -140,16 +168,10 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
     public Map<String, Member> members(Collection<String> sourceKeys) {
         long t0 = System.nanoTime();
         Map<String, Member> out = new HashMap<>();
+        if (writtenSourceKeys != null) sourceKeys = sourceKeys.stream().filter(writtenSourceKeys::mightContain).toList();
         try {
-            for (List<String> chunk : chunks(sourceKeys)) {
-                try (PreparedStatement ps = connection.prepareStatement("SELECT source_key, master_key, row_hash, features FROM "
-                        + links + " WHERE source_key IN (" + marks(chunk.size()) + ")")) {
-                    for (int i = 0; i < chunk.size(); i++) ps.setString(i + 1, chunk.get(i));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) out.put(rs.getString(1), new Member(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
-                    }
-                }
-            }
+            lookUp("SELECT source_key, master_key, row_hash, features FROM " + links + " WHERE source_key", sourceKeys, TEXT,
+                    rs -> out.put(rs.getString(1), new Member(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4))));
         } catch (SQLException e) {
             throw new Sql(e);
         }
@@ -161,21 +183,17 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
     public Map<String, List<Member>> candidates(Collection<String> blockKeys) {
         long t0 = System.nanoTime();
         Map<String, String> byStored = new HashMap<>();
-        for (String k : blockKeys) byStored.put(stored(k), k);
+        for (String k : blockKeys) {
+            String st = stored(k);
+            if (writtenBlockKeys == null || writtenBlockKeys.mightContain(st)) byStored.put(st, k);
+        }
         Map<String, List<Member>> out = new HashMap<>();
         try {
-            for (List<String> chunk : chunks(byStored.keySet())) {
-                try (PreparedStatement ps = connection.prepareStatement("SELECT m.block_key, l.source_key, l.master_key, l.row_hash, l.features FROM "
-                        + matchKeys + " m JOIN " + links + " l ON l.source_key = m.source_key WHERE m.block_key IN (" + marks(chunk.size()) + ")")) {
-                    for (int i = 0; i < chunk.size(); i++) ps.setString(i + 1, chunk.get(i));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.computeIfAbsent(byStored.get(rs.getString(1)), k -> new ArrayList<>())
-                                    .add(new Member(rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)));
-                        }
-                    }
-                }
-            }
+            // the row hash is not needed to compare: only the master and the features travel
+            lookUp("SELECT m.block_key, l.source_key, l.master_key, l.features FROM " + matchKeys + " m JOIN " + links
+                            + " l ON l.source_key = m.source_key WHERE m.block_key", byStored.keySet(), TEXT,
+                    rs -> out.computeIfAbsent(byStored.get(rs.getString(1)), k -> new ArrayList<>())
+                            .add(new Member(rs.getString(2), rs.getString(3), 0, rs.getString(4))));
         } catch (SQLException e) {
             throw new Sql(e);
         }
@@ -189,24 +207,57 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
         Map<String, Object[]> out = new HashMap<>();
         String cols = String.join(", ", columnsSql);
         try {
-            for (List<String> chunk : chunks(masterKeys)) {
-                try (PreparedStatement ps = connection.prepareStatement("SELECT " + cols + " FROM " + names.target() + " WHERE "
-                        + keySql.get(0) + " IN (" + marks(chunk.size()) + ")")) {
-                    for (int i = 0; i < chunk.size(); i++) Values.bind(ps, i + 1, Values.parse(chunk.get(i), keyType), keyType, dialect);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            Object[] row = new Object[readers.length];
-                            for (int i = 0; i < row.length; i++) row[i] = readers[i].read(rs, i + 1);
-                            out.put(planner.keyOf(row), row);
-                        }
-                    }
-                }
-            }
+            lookUp("SELECT " + cols + " FROM " + names.target() + " WHERE " + keySql.get(0), masterKeys, keyType, rs -> {
+                Object[] row = new Object[readers.length];
+                for (int i = 0; i < row.length; i++) row[i] = readers[i].read(rs, i + 1);
+                out.put(planner.keyOf(row), row);
+            });
         } catch (SQLException e) {
             throw new Sql(e);
         }
         nanos[2] += System.nanoTime() - t0;
         return out;
+    }
+
+    private interface RowHandler {
+        void row(ResultSet rs) throws SQLException;
+    }
+
+    /** PostgreSQL array element type names for the key types a look-up can bind as one array. */
+    private static final Map<ColumnType, String> PG_ARRAY = Map.of(ColumnType.STRING, "text", ColumnType.TEXT, "text",
+            ColumnType.BIGINT, "int8", ColumnType.INTEGER, "int4", ColumnType.SMALLINT, "int2", ColumnType.UUID, "uuid");
+    private static final ColumnType TEXT = ColumnType.TEXT;
+
+    /**
+     * Runs {@code sql} (ending with the column to match) for all the keys: on PostgreSQL one statement with the
+     * keys as one array ({@code = ANY(?)}), one round trip per batch; elsewhere one {@code IN (...)} per 1,000 keys.
+     */
+    private void lookUp(String sql, Collection<String> keys, ColumnType type, RowHandler each) throws SQLException {
+        if (keys.isEmpty()) return;
+        String arrayType = dialect == Dialect.POSTGRES ? PG_ARRAY.get(type) : null;
+        if (arrayType != null) {
+            Object[] values = new Object[keys.size()];
+            int i = 0;
+            for (String k : keys) values[i++] = type == TEXT || type == ColumnType.STRING ? k : Values.parse(k, type);
+            try (PreparedStatement ps = connection.prepareStatement(sql + " = ANY(?)")) {
+                ps.setArray(1, connection.createArrayOf(arrayType, values));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) each.row(rs);
+                }
+            }
+            return;
+        }
+        for (List<String> chunk : chunks(keys)) {
+            try (PreparedStatement ps = connection.prepareStatement(sql + " IN (" + marks(chunk.size()) + ")")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    if (type == TEXT) ps.setString(i + 1, chunk.get(i));
+                    else Values.bind(ps, i + 1, Values.parse(chunk.get(i), type), type, dialect);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) each.row(rs);
+                }
+            }
+        }
     }
 
     // ---- writes ----
@@ -234,7 +285,7 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
         long t0 = System.nanoTime();
         upsertRows(plan.upsertMasters());
         long t1 = System.nanoTime();
-        if (!plan.links().isEmpty()) writeLinks(plan.links());
+        if (!plan.links().isEmpty()) writeLinks(plan.links(), plan.oldBlockKeys());
         nanos[4] += t1 - t0;
         nanos[5] += System.nanoTime() - t1;
     }
@@ -242,6 +293,27 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
     private void upsertRows(List<Object[]> rows) throws SQLException {
         if (rows.isEmpty()) return;
         String cols = String.join(", ", columnsSql);
+        if (dialect == Dialect.POSTGRES) {
+            // COPY into a session stage, then one INSERT … ON CONFLICT from it: no per-value binding. Called once
+            // per batch transaction; the commit (or a rollback) empties the stage
+            try (Statement st = connection.createStatement()) {
+                st.execute("CREATE TEMP TABLE IF NOT EXISTS " + STAGE + " ON COMMIT DELETE ROWS AS SELECT " + cols + " FROM "
+                        + names.target() + " WITH NO DATA");
+            }
+            copy("COPY " + STAGE + " (" + cols + ") FROM STDIN", rows, (sb, row) -> {
+                for (int i = 0; i < row.length; i++) {
+                    if (i > 0) sb.append('\t');
+                    PostgresWriter.appendValue(sb, row[i]);
+                }
+            });
+            List<String> sets = new ArrayList<>();
+            for (String c : columnsSql) if (!keySql.contains(c)) sets.add(c + " = EXCLUDED." + c);
+            try (Statement st = connection.createStatement()) {
+                st.executeUpdate("INSERT INTO " + names.target() + " (" + cols + ") SELECT " + cols + " FROM " + STAGE
+                        + " ON CONFLICT (" + String.join(", ", keySql) + ") " + (sets.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", sets)));
+            }
+            return;
+        }
         int perStatement = Math.max(1, Math.min(CHUNK, 30_000 / columnsSql.size()));
         for (int from = 0; from < rows.size(); from += perStatement) {
             List<Object[]> part = rows.subList(from, Math.min(rows.size(), from + perStatement));
@@ -254,22 +326,52 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
         }
     }
 
-    private void writeLinks(List<DedupPlan.Link> ls) throws SQLException {
-        // a re-linked record's old blocking keys go first; its new ones are inserted below
-        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + matchKeys + " WHERE source_key = ?")) {
-            int n = 0;
-            for (DedupPlan.Link l : ls) {
-                if (!"updated".equals(l.rule())) continue;
-                ps.setString(1, l.sourceKey());
-                ps.addBatch();
-                n++;
+    private void writeLinks(List<DedupPlan.Link> ls, Map<String, List<String>> oldBlockKeys) throws SQLException {
+        // a re-linked record's old blocking keys go first (found by the primary key, so the index needs no second
+        // index by source key); its new ones are inserted below
+        if (!oldBlockKeys.isEmpty()) {
+            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + matchKeys + " WHERE block_key = ? AND source_key = ?")) {
+                for (var e : oldBlockKeys.entrySet()) {
+                    for (String bk : e.getValue()) {
+                        ps.setString(1, stored(bk));
+                        ps.setString(2, e.getKey());
+                        ps.addBatch();
+                    }
+                }
+                ps.executeBatch();
             }
-            if (n > 0) ps.executeBatch();
         }
         Timestamp now = Timestamp.from(clock.instant());
+        List<DedupPlan.Link> upserts = ls;
+        List<String[]> keys = new ArrayList<>();
+        List<String[]> freshKeys = new ArrayList<>();
+        for (DedupPlan.Link l : ls) {
+            for (String bk : l.blockKeys()) {
+                String[] k = {stored(bk), l.sourceKey()};
+                keys.add(k);
+                if (!"updated".equals(l.rule())) freshKeys.add(k);
+            }
+        }
+        if (writtenBlockKeys != null) {
+            for (String[] k : keys) writtenBlockKeys.add(k[0]);
+            for (DedupPlan.Link l : ls) writtenSourceKeys.add(l.sourceKey());
+        }
+        if (dialect == Dialect.POSTGRES) {
+            // a record planned as new has no link and no blocking keys yet (both are written only here, in one
+            // transaction): plain COPY, nothing can conflict. An updated record's keys take the conflict-proof
+            // path below (a key left by rules since changed may still be there).
+            List<DedupPlan.Link> fresh = new ArrayList<>();
+            upserts = new ArrayList<>();
+            for (DedupPlan.Link l : ls) ("updated".equals(l.rule()) ? upserts : fresh).add(l);
+            copyLinks(fresh, now);
+            copyMatchKeys(freshKeys);
+            java.util.Set<String[]> copied = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            copied.addAll(freshKeys);
+            keys = keys.stream().filter(k -> !copied.contains(k)).toList();
+        }
         List<String> linkCols = List.of("source_key", "master_key", "source_system", "match_rule", "score", "linked_at", "row_hash", "features");
-        for (int from = 0; from < ls.size(); from += CHUNK / 2) {
-            List<DedupPlan.Link> part = ls.subList(from, Math.min(ls.size(), from + CHUNK / 2));
+        for (int from = 0; from < upserts.size(); from += CHUNK / 2) {
+            List<DedupPlan.Link> part = upserts.subList(from, Math.min(upserts.size(), from + CHUNK / 2));
             String sql = upsertSql(links, String.join(", ", linkCols), linkCols, List.of("source_key"), part.size());
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
                 int p = 1;
@@ -286,8 +388,6 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
                 ps.executeUpdate();
             }
         }
-        List<String[]> keys = new ArrayList<>();
-        for (DedupPlan.Link l : ls) for (String bk : l.blockKeys()) keys.add(new String[]{stored(bk), l.sourceKey()});
         for (int from = 0; from < keys.size(); from += CHUNK) {
             List<String[]> part = keys.subList(from, Math.min(keys.size(), from + CHUNK));
             StringBuilder sql = new StringBuilder(dialect == Dialect.MARIADB ? "INSERT IGNORE INTO " : "INSERT INTO ")
@@ -307,6 +407,56 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
                 ps.executeUpdate();
             }
         }
+    }
+
+    private void copyLinks(List<DedupPlan.Link> ls, Timestamp now) throws SQLException {
+        if (ls.isEmpty()) return;
+        String linkedAt = now.toLocalDateTime().toString();
+        copy("COPY " + links + " (source_key, master_key, source_system, match_rule, score, linked_at, row_hash, features) FROM STDIN",
+                ls, (sb, l) -> {
+                    PostgresWriter.appendValue(sb, l.sourceKey());
+                    sb.append('\t');
+                    PostgresWriter.appendValue(sb, l.masterKey());
+                    sb.append('\t');
+                    PostgresWriter.appendValue(sb, system);
+                    sb.append('\t');
+                    PostgresWriter.appendValue(sb, l.rule());
+                    sb.append('\t').append(l.score()).append('\t').append(linkedAt).append('\t').append(l.rowHash()).append('\t');
+                    PostgresWriter.appendValue(sb, l.features());
+                });
+    }
+
+    private void copyMatchKeys(List<String[]> keys) throws SQLException {
+        if (keys.isEmpty()) return;
+        copy("COPY " + matchKeys + " (block_key, source_key) FROM STDIN", keys, (sb, k) -> {
+            PostgresWriter.appendValue(sb, k[0]);
+            sb.append('\t');
+            PostgresWriter.appendValue(sb, k[1]);
+        });
+    }
+
+    /** PostgreSQL COPY in text format, one line per item, flushed every ~1M characters. */
+    private <T> void copy(String sql, List<T> items, java.util.function.BiConsumer<StringBuilder, T> line) throws SQLException {
+        CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+        try {
+            StringBuilder sb = new StringBuilder(1 << 16);
+            for (T item : items) {
+                line.accept(sb, item);
+                sb.append('\n');
+                if (sb.length() >= 1 << 20) flush(in, sb);
+            }
+            flush(in, sb);
+            in.endCopy();
+        } finally {
+            if (in.isActive()) in.cancelCopy();
+        }
+    }
+
+    private static void flush(CopyIn in, StringBuilder sb) throws SQLException {
+        if (sb.isEmpty()) return;
+        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+        in.writeToCopy(bytes, 0, bytes.length);
+        sb.setLength(0);
     }
 
     private String upsertSql(String table, String cols, List<String> colList, List<String> key, int rows) {

@@ -175,6 +175,38 @@ abstract class DedupWriterChecks {
         }
     }
 
+    /** The blocking keys filed for each source key. */
+    Map<String, Set<String>> matchKeys(String table) {
+        Map<String, Set<String>> out = new HashMap<>();
+        try (Connection c = db().connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT block_key, source_key FROM " + db().dialect().qualifiedTable(db().table(table + "__match_keys"), "t"))) {
+            while (rs.next()) out.computeIfAbsent(rs.getString(2), k -> new HashSet<>()).add(rs.getString(1));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    @Test
+    void anUpdatedRecordsBlockingKeysReplaceItsOldOnes() {
+        String table = "rekeyed";
+        db().drop(table);
+        db().drop(table + "__links");
+        db().drop(table + "__match_keys");
+        try (Destination d = new JdbcDestinationFactory().open(config(table, Map.of("preset", "contacts")))) {
+            writeAll(d, List.<Object[]>of(new Object[]{1L, "Ann", "Lee", "ann@x.com", "(617) 555-0101", null, null, null, null, null},
+                    new Object[]{2L, "Tom", "Fox", "tom@y.com", null, null, null, null, null, null}), 10, true);
+            assertThat(matchKeys(table).get("1")).containsExactlyInAnyOrder("email:ann@x.com", "phone:+16175550101");
+            // a new e-mail, no phone: the old keys go, the new one comes, the other record's stay
+            WriteResult r = writeAll(d, List.<Object[]>of(new Object[]{1L, "Ann", "Lee", "ann@new.com", null, null, null, null, null, null}), 10, false);
+            assertThat(r.updated()).isEqualTo(1);
+            assertThat(matchKeys(table)).containsEntry("1", Set.of("email:ann@new.com")).containsEntry("2", Set.of("email:tom@y.com"));
+            // and a record with the old e-mail no longer finds Ann through it
+            writeAll(d, List.<Object[]>of(new Object[]{3L, "Ann", "Lee", "ann@x.com", null, null, null, null, null, null}), 10, false);
+            assertThat(links(table)).containsEntry(3L, 3L);
+        }
+    }
+
     @Test
     void rulesThatReadMissingColumnsAreAConfigError() {
         Map<String, Object> dedup = Map.of("rules", List.of(Map.of("name", "x", "field", "mail", "match", "exact")),

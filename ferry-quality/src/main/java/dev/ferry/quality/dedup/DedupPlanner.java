@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * Plans one batch of deduplication against the destination's index and within the batch:
@@ -95,41 +96,70 @@ public final class DedupPlanner {
         }
     }
 
+    /**
+     * A change to a master's row, replayed once the stored masters it needs are loaded: fold a record's row, or
+     * (when {@code row} is null) the row of master {@code from}, into master {@code into}.
+     */
+    private record Fold(String into, Object[] row, String from) {
+    }
+
     public DedupPlan plan(List<Object[]> batchRows, DedupIndex index) {
         // the last row per key wins inside a batch, as for upserts
         Map<String, Object[]> rows = new LinkedHashMap<>();
         for (Object[] r : batchRows) rows.put(keyOf(r), r);
 
         Map<String, Member> linked = index.members(rows.keySet());
+        // normalising is the costly part of preparing and each record's is independent: spread it over the cores
+        List<Map.Entry<String, Object[]>> entries = new ArrayList<>(rows.entrySet());
+        // (with its blocking keys, encoded match values and row hash, all per record)
+        int n = entries.size();
+        Prepared[] preparedAt = new Prepared[n];
+        @SuppressWarnings("unchecked") List<String>[] keysAt = new List[n];
+        String[] encodedAt = new String[n];
+        long[] hashAt = new long[n];
+        IntStream.range(0, n).parallel().forEach(i -> {
+            Object[] row = entries.get(i).getValue();
+            preparedAt[i] = prepare(row);
+            keysAt[i] = rules.blockingKeys(preparedAt[i]);
+            encodedAt[i] = Features.encode(preparedAt[i]);
+            hashAt[i] = rowHash(row);
+        });
         Map<String, Prepared> prepared = new HashMap<>();
         Map<String, List<String>> keysOf = new HashMap<>();
+        Map<String, String> encoded = new HashMap<>();
+        Map<String, Long> hashes = new HashMap<>();
         Set<String> blockKeys = new LinkedHashSet<>();
-        for (var e : rows.entrySet()) {
-            Prepared p = prepare(e.getValue());
-            prepared.put(e.getKey(), p);
-            List<String> ks = rules.blockingKeys(p);
-            keysOf.put(e.getKey(), ks);
-            if (!linked.containsKey(e.getKey())) blockKeys.addAll(ks);
+        for (int i = 0; i < n; i++) {
+            String key = entries.get(i).getKey();
+            prepared.put(key, preparedAt[i]);
+            keysOf.put(key, keysAt[i]);
+            encoded.put(key, encodedAt[i]);
+            hashes.put(key, hashAt[i]);
+            if (!linked.containsKey(key)) blockKeys.addAll(keysAt[i]);
         }
         Map<String, List<Member>> stored = blockKeys.isEmpty() ? Map.of() : index.candidates(blockKeys);
 
-        // working state: member → master (union-find over master keys), master rows loaded on demand
+        // working state: member → master (union-find over master keys); master rows are loaded after matching,
+        // only for the masters the batch changes (not for every candidate's master)
         Map<String, String> masterOf = new HashMap<>();
         Map<String, String> parent = new HashMap<>(); // master → the master it was folded into
         Map<String, List<Work>> block = new HashMap<>();
         int size = rules.features().size();
-        for (var e : stored.entrySet()) {
+        List<Map.Entry<String, List<Member>>> storedBlocks = new ArrayList<>(stored.entrySet());
+        @SuppressWarnings("unchecked") List<Work>[] worksAt = new List[storedBlocks.size()];
+        IntStream.range(0, worksAt.length).parallel().forEach(i -> {
             List<Work> ws = new ArrayList<>();
-            for (Member m : e.getValue()) {
-                masterOf.putIfAbsent(m.sourceKey(), m.masterKey());
-                ws.add(new Work(m.sourceKey(), Features.decode(m.features(), size)));
-            }
-            block.put(e.getKey(), ws);
+            for (Member m : storedBlocks.get(i).getValue()) ws.add(new Work(m.sourceKey(), Features.decode(m.features(), size)));
+            worksAt[i] = ws;
+        });
+        for (int i = 0; i < worksAt.length; i++) {
+            for (Member m : storedBlocks.get(i).getValue()) masterOf.putIfAbsent(m.sourceKey(), m.masterKey());
+            block.put(storedBlocks.get(i).getKey(), worksAt[i]);
         }
         linked.values().forEach(m -> masterOf.put(m.sourceKey(), m.masterKey()));
-        Set<String> neededMasters = new TreeSet<>(masterOf.values());
-        Map<String, Object[]> masterRows = new HashMap<>(neededMasters.isEmpty() ? Map.of() : index.masters(neededMasters));
-        Set<String> storedMasters = new HashSet<>(masterRows.keySet());
+        Map<String, Object[]> masterRows = new HashMap<>(); // founders of this batch; stored masters added below
+        List<Fold> folds = new ArrayList<>();
+        Map<String, List<String>> oldBlockKeys = new HashMap<>();
         Set<String> dirty = new LinkedHashSet<>();
         Set<String> removed = new LinkedHashSet<>();
         List<DedupPlan.Link> links = new ArrayList<>();
@@ -139,7 +169,7 @@ public final class DedupPlanner {
         for (var e : rows.entrySet()) {
             String key = e.getKey();
             Object[] row = e.getValue();
-            long hash = rowHash(row);
+            long hash = hashes.get(key);
             Prepared p = prepared.get(key);
             Member known = linked.get(key);
             if (known != null) {
@@ -148,10 +178,10 @@ public final class DedupPlanner {
                     continue;
                 }
                 String master = find(parent, known.masterKey());
-                Object[] base = masterRows.get(master);
-                masterRows.put(master, base == null ? row.clone() : strategy.apply(base, row, keyIndexes));
+                oldBlockKeys.put(key, rules.blockingKeys(Features.decode(known.features(), size)));
+                folds.add(new Fold(master, row, null));
                 dirty.add(master);
-                linkBySource.put(key, new DedupPlan.Link(key, master, "updated", 1.0, hash, Features.encode(p), keysOf.get(key)));
+                linkBySource.put(key, new DedupPlan.Link(key, master, "updated", 1.0, hash, encoded.get(key), keysOf.get(key)));
                 updated++;
                 continue;
             }
@@ -183,22 +213,39 @@ public final class DedupPlanner {
                 how = matchedMasters.get(master);
                 for (String other : ms.tailSet(master, false)) {
                     // two masters meet through this record: fold the other into the survivor
-                    Object[] survivor = masterRows.get(master);
-                    Object[] gone = masterRows.get(other);
-                    if (survivor != null && gone != null) masterRows.put(master, strategy.apply(survivor, gone, keyIndexes));
+                    folds.add(new Fold(master, null, other));
                     parent.put(other, master);
                     removed.add(other);
                     if (matchedMasters.get(other).score() > how.score()) how = matchedMasters.get(other);
                 }
-                Object[] base = masterRows.get(master);
-                masterRows.put(master, base == null ? row.clone() : strategy.apply(base, row, keyIndexes));
+                folds.add(new Fold(master, row, null));
                 dirty.add(master);
                 merged++;
             }
             masterOf.put(key, master);
             Work w = new Work(key, p);
             for (String bk : keysOf.get(key)) block.computeIfAbsent(bk, k -> new ArrayList<>()).add(w);
-            linkBySource.put(key, new DedupPlan.Link(key, master, how.rule(), how.score(), hash, Features.encode(p), keysOf.get(key)));
+            linkBySource.put(key, new DedupPlan.Link(key, master, how.rule(), how.score(), hash, encoded.get(key), keysOf.get(key)));
+        }
+
+        // load the stored masters the folds touch, then replay the folds in order
+        Set<String> needed = new TreeSet<>();
+        for (Fold f : folds) {
+            needed.add(f.into());
+            if (f.from() != null) needed.add(f.from());
+        }
+        needed.removeAll(masterRows.keySet());
+        Map<String, Object[]> loaded = needed.isEmpty() ? Map.of() : index.masters(needed);
+        Set<String> storedMasters = new HashSet<>(loaded.keySet());
+        masterRows.putAll(loaded);
+        for (Fold f : folds) {
+            Object[] base = masterRows.get(f.into());
+            if (f.row() != null) {
+                masterRows.put(f.into(), base == null ? f.row().clone() : strategy.apply(base, f.row(), keyIndexes));
+            } else {
+                Object[] gone = masterRows.get(f.from());
+                if (base != null && gone != null) masterRows.put(f.into(), strategy.apply(base, gone, keyIndexes));
+            }
         }
 
         // resolve final masters
@@ -214,7 +261,7 @@ public final class DedupPlanner {
         }
         List<Object[]> upserts = new ArrayList<>();
         for (String d : dirty) if (!removed.contains(d)) upserts.add(masterRows.get(d));
-        return new DedupPlan(upserts, deletes, links, remaps, inserted, merged, updated, unchanged, removed.size());
+        return new DedupPlan(upserts, deletes, links, remaps, inserted, merged, updated, unchanged, removed.size(), oldBlockKeys);
     }
 
     private static String find(Map<String, String> parent, String m) {
