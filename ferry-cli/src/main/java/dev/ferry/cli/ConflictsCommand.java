@@ -12,7 +12,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,22 +29,7 @@ final class ConflictsCommand {
     }
 
     static Map<String, Object> asMap(Conflict c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", c.id());
-        m.put("syncId", c.syncName());
-        m.put("runId", c.runId());
-        m.put("key", c.key());
-        m.put("field", c.field());
-        m.put("base", c.base().orElse(null));
-        m.put("a", c.aValue().orElse(null));
-        m.put("b", c.bValue().orElse(null));
-        m.put("strategy", c.strategy());
-        m.put("status", c.status().label());
-        m.put("resolution", c.resolution().orElse(null));
-        m.put("resolvedBy", c.resolvedBy().orElse(null));
-        m.put("detectedAt", c.detectedAt().toString());
-        m.put("resolvedAt", c.resolvedAt().map(Instant::toString).orElse(null));
-        return m;
+        return c.asMap();
     }
 
     static String cut(Optional<String> v) {

@@ -11,8 +11,6 @@ import dev.ferry.spi.Schema;
 import dev.ferry.spi.WriteResult;
 import dev.ferry.spi.WriteSpec;
 
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -437,26 +435,7 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
 
     /** PostgreSQL COPY in text format, one line per item, flushed every ~1M characters. */
     private <T> void copy(String sql, List<T> items, java.util.function.BiConsumer<StringBuilder, T> line) throws SQLException {
-        CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
-        try {
-            StringBuilder sb = new StringBuilder(1 << 16);
-            for (T item : items) {
-                line.accept(sb, item);
-                sb.append('\n');
-                if (sb.length() >= 1 << 20) flush(in, sb);
-            }
-            flush(in, sb);
-            in.endCopy();
-        } finally {
-            if (in.isActive()) in.cancelCopy();
-        }
-    }
-
-    private static void flush(CopyIn in, StringBuilder sb) throws SQLException {
-        if (sb.isEmpty()) return;
-        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-        in.writeToCopy(bytes, 0, bytes.length);
-        sb.setLength(0);
+        PostgresWriter.copyLines(connection, sql, items, new StringBuilder(1 << 16), line);
     }
 
     private String upsertSql(String table, String cols, List<String> colList, List<String> key, int rows) {

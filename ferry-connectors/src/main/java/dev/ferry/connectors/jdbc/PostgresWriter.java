@@ -282,17 +282,22 @@ final class PostgresWriter extends JdbcWriter {
 
     /** COPY rows in text format, built in one reused buffer and flushed every ~1M chars. */
     private void copy(String sql, List<Object[]> rows) throws SQLException {
+        copyLines(connection, sql, rows, text, (sb, row) -> {
+            for (int i = 0; i < row.length; i++) {
+                if (i > 0) sb.append('\t');
+                appendValue(sb, row[i]);
+            }
+        });
+    }
+
+    /** PostgreSQL COPY in text format: one line per item, written by {@code line} into {@code sb}, flushed every ~1M chars. */
+    static <T> void copyLines(java.sql.Connection connection, String sql, List<T> items, StringBuilder sb,
+                              java.util.function.BiConsumer<StringBuilder, T> line) throws SQLException {
         CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
-            ColumnType[] types = new ColumnType[schema.size()];
-            for (int i = 0; i < types.length; i++) types[i] = schema.column(i).type();
-            StringBuilder sb = text;
             sb.setLength(0);
-            for (Object[] row : rows) {
-                for (int i = 0; i < row.length; i++) {
-                    if (i > 0) sb.append('\t');
-                    appendValue(sb, row[i]);
-                }
+            for (T item : items) {
+                line.accept(sb, item);
                 sb.append('\n');
                 if (sb.length() >= FLUSH_CHARS) flush(in, sb);
             }

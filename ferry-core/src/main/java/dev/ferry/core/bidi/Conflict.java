@@ -37,4 +37,24 @@ public record Conflict(long id, String syncName, String runId, String key, Strin
     public boolean awaitingApply() {
         return status == Status.RESOLVED;
     }
+
+    /** The shape `ferry conflicts show --json` and the service's API give a conflict. */
+    public java.util.Map<String, Object> asMap() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("id", id);
+        m.put("syncId", syncName);
+        m.put("runId", runId);
+        m.put("key", key);
+        m.put("field", field);
+        m.put("base", base.orElse(null));
+        m.put("a", aValue.orElse(null));
+        m.put("b", bValue.orElse(null));
+        m.put("strategy", strategy);
+        m.put("status", status.label());
+        m.put("resolution", resolution.orElse(null));
+        m.put("resolvedBy", resolvedBy.orElse(null));
+        m.put("detectedAt", detectedAt.toString());
+        m.put("resolvedAt", resolvedAt.map(java.time.Instant::toString).orElse(null));
+        return m;
+    }
 }

@@ -8,7 +8,6 @@ import org.springframework.stereotype.Service;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -83,22 +82,7 @@ public class ConflictService {
 
     /** The API's shape of a conflict (as {@code ferry conflicts show --json}). */
     public static Map<String, Object> view(Conflict c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", c.id());
-        m.put("syncId", c.syncName());
-        m.put("runId", c.runId());
-        m.put("key", c.key());
-        m.put("field", c.field());
-        m.put("base", c.base().orElse(null));
-        m.put("a", c.aValue().orElse(null));
-        m.put("b", c.bValue().orElse(null));
-        m.put("strategy", c.strategy());
-        m.put("status", c.status().label());
-        m.put("resolution", c.resolution().orElse(null));
-        m.put("resolvedBy", c.resolvedBy().orElse(null));
-        m.put("detectedAt", c.detectedAt().toString());
-        m.put("resolvedAt", c.resolvedAt().map(Instant::toString).orElse(null));
-        return m;
+        return c.asMap();
     }
 
     public static boolean isBidirectional(SyncService.Sync sync) {
