@@ -112,6 +112,11 @@ abstract class DedupKillResumeChecks {
                   preset: contacts
                   strategy: merge_fields
                   system: crm
+                derive:
+                  - table: %6$s.contact_company
+                    when: $exists(company)
+                    mapping:
+                      company: company
                 batch:
                   size: %7$d
                 state: jdbc:h2:file:%8$s/state
@@ -140,6 +145,19 @@ abstract class DedupKillResumeChecks {
             while (rs.next()) masters.add(rs.getLong(1));
         }
         assertThat(masters).isEqualTo(expected);
+        // the derived table: one row per source record with a company, keyed by the source record, in the batch's transaction
+        Set<Long> withCompany = new HashSet<>();
+        try (Statement st = db.connection().createStatement();
+             ResultSet rs = st.executeQuery("SELECT id FROM " + src + ".contacts WHERE company IS NOT NULL")) {
+            while (rs.next()) withCompany.add(rs.getLong(1));
+        }
+        Set<Long> derived = new HashSet<>();
+        try (Statement st = db.connection().createStatement();
+             ResultSet rs = st.executeQuery("SELECT id FROM " + dst + ".contact_company")) {
+            while (rs.next()) assertThat(derived.add(rs.getLong(1))).as("derived row of %d once", rs.getLong(1)).isTrue();
+        }
+        assertThat(withCompany).isNotEmpty();
+        assertThat(derived).isEqualTo(withCompany);
         // the blocking index holds exactly the keys of linked records
         assertThat(db.queryLong("SELECT count(*) FROM " + dst + ".contacts__match_keys m LEFT JOIN " + dst
                 + ".contacts__links l USING (source_key) WHERE l.source_key IS NULL")).isZero();
