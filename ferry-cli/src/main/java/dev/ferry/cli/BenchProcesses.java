@@ -69,6 +69,11 @@ final class BenchProcesses {
             return run.map(r -> r.path("stats").path("lanes")).filter(JsonNode::isNumber).map(JsonNode::asLong).orElse(1L);
         }
 
+        /** The most heap in use after a full collection (runs with -Dferry.liveHeap=true). */
+        Optional<Long> liveHeapBytes() {
+            return run.map(r -> r.path("stats").path("liveHeapBytes")).filter(JsonNode::isNumber).map(JsonNode::asLong);
+        }
+
         Optional<Long> peakHeapBytes() {
             return run.map(r -> r.path("stats").path("peakHeapBytes")).filter(JsonNode::isNumber).map(JsonNode::asLong);
         }

@@ -597,6 +597,7 @@ public final class Engine {
                     run.counters(new Counters(c.total(), c.processed() + batch.size() + batch.rejected().size(), c.inserted() + r.inserted(),
                             c.updated() + r.updated(), c.unchanged() + r.unchanged(), c.skipped() + skipped, c.failed() + failed,
                             c.merged() + r.merged()));
+                    run.sampleLiveHeap(job.batchSize());
                     long seq = ++pass.seq;
                     Optional<DigestEntry> digest = Optional.empty();
                     DigestPlan digests = pass.digests;

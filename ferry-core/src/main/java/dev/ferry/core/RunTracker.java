@@ -75,6 +75,26 @@ final class RunTracker {
         error = Optional.ofNullable(err);
     }
 
+    /** With -Dferry.liveHeap=true: a full collection at each tenth of the rows, and the most heap still in use after one. */
+    private static final boolean LIVE_HEAP = Boolean.getBoolean("ferry.liveHeap");
+    private long nextLiveHeapSample = 0;
+
+    /**
+     * The live set, measured: what the run still holds after a full collection, at ten points of the run. Unlike the
+     * pools' peaks it does not follow the collector's sizing, so runs of different lengths compare. For benchmarks
+     * only (each sample stops the JVM for a full collection); called under the pass's lock.
+     */
+    void sampleLiveHeap(long batchSize) {
+        if (!LIVE_HEAP) return;
+        Counters c = counters;
+        long step = Math.max(batchSize, c.total() > 0 ? c.total() / 10 : 10 * batchSize);
+        if (c.processed() < nextLiveHeapSample) return;
+        nextLiveHeapSample = c.processed() + step;
+        System.gc();
+        long used = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        stats.merge("liveHeapBytes", used, (a, b) -> Math.max(((Number) a).longValue(), ((Number) b).longValue()));
+    }
+
     /** Peak heap use of this JVM so far (all heap pools): shows that memory stays bounded by batch size, not table size. */
     static long peakHeapBytes() {
         long sum = 0;
