@@ -182,9 +182,7 @@ public final class Engine {
                 // a pass cut into key ranges read and written side by side; a resumed one carries on with its ranges
                 Lanes.Plan lanes = resume.flatMap(Checkpoint::position).filter(p -> Lanes.isLanes(Optional.of(p)))
                         .map(p -> Lanes.resumed(Lanes.decode(p))).orElse(null);
-                boolean mayLane = lanes == null && resume.isEmpty() && job.lanes() > 1 && stage == null
-                        && (mode == WriteMode.UPSERT || mode == WriteMode.APPEND) && !digests.readNothing()
-                        && destination.concurrentWriters();
+                boolean mayLane = lanes == null && mayLane(job, resume.isPresent(), digests, destination);
                 if (digests.sourceRows().isPresent()) {
                     // the range digests counted the source already: no separate count
                     run.counters(run.counters().withTotal(digests.sourceRows().getAsLong()));
@@ -199,12 +197,7 @@ public final class Engine {
                     if (resume.isEmpty()) spec = spec.withCursorTo(plan.cursorTo().or(spec::cursorFrom));
                     plan.totalRows().ifPresent(t -> run.counters(run.counters().withTotal(t)));
                     plan.totalBytes().ifPresent(b -> run.stats.put("totalBytes", b));
-                    if (mayLane) {
-                        // counted: as many lanes as get four batches each (the source's own estimate cannot see a filter)
-                        long rows = plan.totalRows().orElse(Long.MAX_VALUE);
-                        int parts = (int) Math.min(job.lanes(), rows / ((long) LANE_BATCHES * job.batchSize()));
-                        if (parts > 1) lanes = split(source, spec, parts, retrier);
-                    }
+                    if (mayLane) lanes = splitCounted(source, spec, job, plan, retrier);
                 }
                 ReadSpec readSpec = spec.withRanges(digests.ranges());
                 if (lanes != null) {
@@ -412,6 +405,26 @@ public final class Engine {
 
     /** Fewer batches than this per lane, and a second stream costs more (connections, stages) than it saves. */
     static final int LANE_BATCHES = 4;
+
+    /**
+     * Whether a fresh pass may run in lanes: upsert or append without a transform (the stage writes linked tables
+     * batch by batch), something to read, and a destination that takes several writers.
+     */
+    static boolean mayLane(SyncJob job, boolean resuming, DigestPlan digests, Destination destination) {
+        return !resuming && job.lanes() > 1 && job.transform().isEmpty()
+                && (job.mode() == WriteMode.UPSERT || job.mode() == WriteMode.APPEND) && !digests.readNothing()
+                && destination.concurrentWriters();
+    }
+
+    /**
+     * Lanes for a counted pass: as many as get four batches each (the source's own estimate cannot see a cursor
+     * filter), cut by the source; null for one stream.
+     */
+    static Lanes.Plan splitCounted(Source source, ReadSpec spec, SyncJob job, Plan plan, Retrier retrier) {
+        long rows = plan.totalRows().orElse(Long.MAX_VALUE);
+        int parts = (int) Math.min(job.lanes(), rows / ((long) LANE_BATCHES * job.batchSize()));
+        return parts > 1 ? split(source, spec, parts, retrier) : null;
+    }
 
     /** The source's key ranges for {@code parts} lanes, or null when it cannot split (or the rows are too few). */
     static Lanes.Plan split(Source source, ReadSpec spec, int parts, Retrier retrier) {

@@ -67,17 +67,13 @@ public final class Previewer {
                     new WriteSpec(job.table(), job.key(), job.mode(), job.name(), resume.isEmpty(), ascending)))) {
                 Engine.DigestPlan digests = Engine.planDigests(store, job, resume.isPresent(), source, spec, writer, run, retrier, true);
                 // the lanes the run would use, read side by side as the run would (so a preview costs what a run does)
-                boolean mayLane = resume.isEmpty() && job.lanes() > 1 && job.transform().isEmpty()
-                        && (job.mode() == WriteMode.UPSERT || job.mode() == WriteMode.APPEND) && !digests.readNothing()
-                        && destination.concurrentWriters();
+                boolean mayLane = Engine.mayLane(job, resume.isPresent(), digests, destination);
                 Lanes.Plan lanes = null;
                 if (digests.sourceRows().isEmpty()) {
                     ReadSpec planned = spec;
                     Plan plan = retrier.call(() -> source.plan(planned));
                     if (resume.isEmpty()) spec = spec.withCursorTo(plan.cursorTo().or(spec::cursorFrom));
-                    long rows = plan.totalRows().orElse(Long.MAX_VALUE);
-                    int parts = (int) Math.min(job.lanes(), rows / ((long) Engine.LANE_BATCHES * job.batchSize()));
-                    if (mayLane && parts > 1) lanes = Engine.split(source, spec, parts, retrier);
+                    if (mayLane) lanes = Engine.splitCounted(source, spec, job, plan, retrier);
                 } else if (mayLane) {
                     lanes = Lanes.fromChanged(digests.ranges(), digests.bases(), job.lanes(), Engine.LANE_BATCHES);
                 }

@@ -34,7 +34,7 @@ final class JdbcSource implements Source {
     private final Connection connection; // for schema() and plan(); readers open their own
     private final Schema schema;
     private final List<String> typeNames = new ArrayList<>(); // database type names, lower case
-    private Boolean rowVersioned; // PostgreSQL heap relation: its rows carry xmin
+    private final boolean rowVersioned; // PostgreSQL heap relation: its rows carry xmin
 
     JdbcSource(Jdbc.Settings settings, Optional<String> table, Optional<String> query, int fetchSize) {
         this.settings = settings;
@@ -72,7 +72,8 @@ final class JdbcSource implements Source {
             }
             throw new SyncException("cannot read " + what + " in " + settings.safeUrl() + ": " + Jdbc.firstLine(e.getMessage()), e);
         }
-        rowVersioned(); // now, while the connection is idle: readers on other threads ask, and the count may hold it
+        // now, while the connection is idle: readers on other threads ask, and the count may hold it later
+        this.rowVersioned = heapRelation();
     }
 
     private static String stripSemicolon(String q) {
@@ -217,20 +218,20 @@ final class JdbcSource implements Source {
      * few bytes per row instead of formatting every column.
      */
     boolean rowVersioned() {
-        if (rowVersioned == null) {
-            rowVersioned = false;
-            if (isTable && dialect == Dialect.POSTGRES && !Boolean.getBoolean("ferry.pg.rowTextDigests")) {
-                try (PreparedStatement ps = connection.prepareStatement("SELECT relkind::text FROM pg_class WHERE oid = to_regclass(?)")) {
-                    ps.setString(1, from);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rowVersioned = rs.next() && java.util.Set.of("r", "p", "m").contains(rs.getString(1));
-                    }
-                } catch (SQLException e) {
-                    throw new SyncException("cannot look up " + what + " in " + settings.safeUrl() + ": " + Jdbc.firstLine(e.getMessage()), e);
-                }
-            }
-        }
         return rowVersioned;
+    }
+
+    private boolean heapRelation() {
+        if (!isTable || dialect != Dialect.POSTGRES || Boolean.getBoolean("ferry.pg.rowTextDigests")) return false;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT relkind::text FROM pg_class WHERE oid = to_regclass(?)")) {
+            ps.setString(1, from);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && java.util.Set.of("r", "p", "m").contains(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            Jdbc.closeQuietly(connection);
+            throw new SyncException("cannot look up " + what + " in " + settings.safeUrl() + ": " + Jdbc.firstLine(e.getMessage()), e);
+        }
     }
 
     /** Pages sampled to place the split points: a few thousand keys, whatever the table's size. */
