@@ -217,10 +217,23 @@ public final class Resolver {
         }
         return switch (policy.text()) {
             case LONGEST -> bv.length() > av.length() ? bv : av;
-            case CONCAT -> av + " | " + bv;
+            case CONCAT -> concat(av, bv);
             case A -> av;
             case B -> bv;
         };
+    }
+
+    /**
+     * a's text, " | ", then b's parts that a does not hold yet. Merging a value with a merge that already holds it
+     * gives that merge again — as after a crash between writing one side and the other, when the next run sees the
+     * side that got the merged text as edited again.
+     */
+    static String concat(String av, String bv) {
+        List<String> a = List.of(av.split(" \\| ", -1)), b = List.of(bv.split(" \\| ", -1));
+        if (b.containsAll(a)) return bv; // b holds a already (e.g. it is an earlier merge of both)
+        List<String> out = new java.util.ArrayList<>(a);
+        for (String part : b) if (!out.contains(part)) out.add(part);
+        return String.join(" | ", out);
     }
 
     /** Items of the base both sides kept, then those either side added; in a's order, then b's. */
