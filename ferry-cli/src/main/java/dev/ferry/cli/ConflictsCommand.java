@@ -40,7 +40,7 @@ final class ConflictsCommand {
     static final class ListConflicts implements Callable<Integer> {
         @CommandLine.ParentCommand ConflictsCommand parent;
         @Parameters(paramLabel = "SYNC", arity = "0..1", description = "Only this sync's conflicts") String sync;
-        @Option(names = "--status", defaultValue = "pending", description = "pending (default), resolved, applied or all") String status;
+        @Option(names = "--status", defaultValue = "pending", description = "pending (default), resolved, decided, applied or all") String status;
         @Option(names = "--limit", defaultValue = "50") int limit;
         @Option(names = "--json") boolean json;
 
@@ -50,7 +50,7 @@ final class ConflictsCommand {
             try {
                 st = status.equalsIgnoreCase("all") ? Optional.empty() : Optional.of(Conflict.Status.valueOf(status.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new ConfigException("--status: '" + status + "' is not a status; use pending, resolved, applied or all");
+                throw new ConfigException("--status: '" + status + "' is not a status; use pending, resolved, decided, applied or all");
             }
             try (StateStore store = FerryCli.openStore(parent.root.stateUrl(Optional.empty()))) {
                 List<Conflict> list = parent.bidi(store).conflicts(Optional.ofNullable(sync), st, limit);

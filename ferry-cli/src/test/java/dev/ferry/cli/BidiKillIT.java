@@ -63,7 +63,7 @@ class BidiKillIT {
                   user: root
                   table: %s
                   key: [id]
-                conflicts: {strategy: a_wins, fields: {note: merge}, merge: {text: concat}}
+                conflicts: {strategy: a_wins, fields: {note: merge, qty: merge}, merge: {text: concat, numbers: sum_of_changes}}
                 deletions: propagate
                 batch:
                   size: 300
@@ -91,7 +91,7 @@ class BidiKillIT {
         String a = SCHEMA + "." + table, b = SCHEMA + "." + table;
         pg.exec("UPDATE " + a + " SET qty = qty + 1000, modified = now() WHERE id % 7 = 0");
         maria.exec("UPDATE " + b + " SET name = CONCAT(name, '-b') WHERE id % 11 = 0");
-        maria.exec("UPDATE " + b + " SET qty = qty + 5 WHERE id % 77 = 0");            // a changed qty too: a wins
+        maria.exec("UPDATE " + b + " SET qty = qty + 5 WHERE id % 77 = 0");            // a changed qty too: both changes add up
         pg.exec("UPDATE " + a + " SET note = 'a' || id, modified = now() WHERE id % 101 = 0");
         maria.exec("UPDATE " + b + " SET note = CONCAT('b', id) WHERE id % 101 = 0");   // merged: 'a.. | b..'
         maria.exec("UPDATE " + b + " SET note = 'same', price = 1.00 WHERE id % 303 = 1");
@@ -142,6 +142,7 @@ class BidiKillIT {
         assertThat(c.get("conflicts").asLong()).isPositive().isEqualTo(c.get("auto_resolved").asLong());
         assertThat(c.get("deleted").asLong()).isEqualTo(ROWS / 997);
         assertThat(refA).anySatisfy(r -> assertThat(r.get(3)).isEqualTo("a101 | b101"));
+        assertThat(refA).anySatisfy(r -> assertThat(r).startsWith("154", "item 154-b", String.valueOf(154 % 50 + 1000 + 5)));
         List<String> refConflicts = conflicts(ref);
 
         Random random = new Random(20261123);

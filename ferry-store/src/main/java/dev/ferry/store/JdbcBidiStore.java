@@ -132,9 +132,9 @@ final class JdbcBidiStore implements BidiStore {
     }
 
     @Override
-    public void commit(String syncName, List<BaseRow> upserts, List<String> deletes, List<Conflict> conflicts) {
-        if (upserts.isEmpty() && deletes.isEmpty() && conflicts.isEmpty()) return;
-        store.inTransaction("commit the base of sync " + syncName, c -> {
+    public List<Conflict> commit(String syncName, List<BaseRow> upserts, List<String> deletes, List<Conflict> conflicts) {
+        if (upserts.isEmpty() && deletes.isEmpty() && conflicts.isEmpty()) return List.of();
+        return store.inTransaction("commit the base of sync " + syncName, c -> {
             if (!upserts.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement(upsertBaseSql())) {
                     int n = 0;
@@ -161,47 +161,47 @@ final class JdbcBidiStore implements BidiStore {
                     ps.executeBatch();
                 }
             }
-            saveConflicts(c, syncName, conflicts);
-            return null;
+            return saveConflicts(c, syncName, conflicts);
         });
     }
 
     /**
      * New conflicts are inserted, except that a re-run after a crash finds the same ones again: a PENDING one updates
-     * the open record of its key and field, an APPLIED one equal to one on record is skipped. Conflicts with an id
-     * replace that record. The records on file are looked up for all keys at once and written in batches.
+     * the open record of its key and field, a DECIDED or APPLIED one equal to one on record in its status is that
+     * record. Conflicts with an id replace that record. The records on file are looked up for all keys at once and
+     * written in batches; the inserted ones get their ids back.
      */
-    private void saveConflicts(Connection c, String syncName, List<Conflict> all) throws SQLException {
-        if (all.isEmpty()) return;
+    private List<Conflict> saveConflicts(Connection c, String syncName, List<Conflict> all) throws SQLException {
+        if (all.isEmpty()) return List.of();
         List<String> newKeys = all.stream().filter(x -> x.id() == 0).map(Conflict::key).distinct().toList();
-        Map<String, Long> pendingIds = new HashMap<>();
-        java.util.Set<String> applied = new java.util.HashSet<>();
-        List<Conflict> onRecord = new ArrayList<>(onRecord(c, syncName, Conflict.Status.PENDING, newKeys));
-        onRecord.addAll(onRecord(c, syncName, Conflict.Status.APPLIED, newKeys));
-        for (Conflict old : onRecord) {
-            if (old.status() == Conflict.Status.PENDING) pendingIds.put(old.key() + '\u0000' + old.field(), old.id());
-            if (old.status() == Conflict.Status.APPLIED) applied.add(signature(old));
+        Map<String, Long> onFile = new HashMap<>(); // "p"+key+field of pending ones, or status+signature of the others
+        for (Conflict.Status st : List.of(Conflict.Status.PENDING, Conflict.Status.DECIDED, Conflict.Status.APPLIED)) {
+            if (newKeys.isEmpty()) break;
+            for (Conflict old : onRecord(c, syncName, st, newKeys)) onFile.putIfAbsent(match(old), old.id());
         }
-        Map<String, Conflict> inserts = new LinkedHashMap<>();
+        Conflict[] stored = all.toArray(new Conflict[0]);
+        Map<String, List<Integer>> inserts = new LinkedHashMap<>(); // one record per match: positions that share it
         List<Conflict> updates = new ArrayList<>();
-        for (Conflict x : all) {
+        for (int i = 0; i < stored.length; i++) {
+            Conflict x = stored[i];
             if (x.id() != 0) {
                 updates.add(x);
-            } else if (x.status() == Conflict.Status.PENDING) {
-                Long id = pendingIds.get(x.key() + '\u0000' + x.field());
-                if (id != null) updates.add(withId(x, id));
-                else inserts.put("p\u0000" + x.key() + '\u0000' + x.field(), x); // one open record per key and field
-            } else if (x.status() == Conflict.Status.APPLIED) {
-                if (applied.add(signature(x))) inserts.put("a\u0000" + signature(x), x);
+                continue;
+            }
+            Long id = onFile.get(match(x));
+            if (id != null) {
+                stored[i] = withId(x, id);
+                if (x.status() == Conflict.Status.PENDING) updates.add(stored[i]);
             } else {
-                inserts.put("r\u0000" + inserts.size(), x);
+                inserts.computeIfAbsent(match(x), k -> new ArrayList<>()).add(i);
             }
         }
         if (!inserts.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO ferry_bidi_conflicts (sync_name, run_id, record_key, field, "
                     + "base_value, a_value, b_value, strategy, status, resolution, resolved_by, detected_at, resolved_at) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (Conflict x : inserts.values()) {
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[]{"id"})) {
+                for (List<Integer> at : inserts.values()) {
+                    Conflict x = stored[at.getFirst()];
                     ps.setString(1, x.syncName());
                     ps.setString(2, x.runId());
                     ps.setString(3, x.key());
@@ -218,6 +218,13 @@ final class JdbcBidiStore implements BidiStore {
                     ps.addBatch();
                 }
                 ps.executeBatch();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    for (List<Integer> at : inserts.values()) {
+                        if (!keys.next()) throw new SQLException("the database returned fewer conflict ids than conflicts inserted");
+                        long id = keys.getLong(1);
+                        for (int i : at) stored[i] = withId(stored[i], id);
+                    }
+                }
             }
         }
         if (!updates.isEmpty()) {
@@ -236,6 +243,13 @@ final class JdbcBidiStore implements BidiStore {
                 ps.executeBatch();
             }
         }
+        return List.of(stored);
+    }
+
+    /** What makes a new conflict the same as one on file: its key and field while pending, else all it saw. */
+    private static String match(Conflict x) {
+        return x.status() == Conflict.Status.PENDING ? "p\u0000" + x.key() + '\u0000' + x.field()
+                : x.status().label() + '\u0000' + signature(x);
     }
 
     private static Conflict withId(Conflict x, long id) {

@@ -111,4 +111,33 @@ abstract class BidiStoreContract {
                 .satisfies(x -> assertThat(x.resolvedBy()).contains("rule:a_wins"));
         assertThat(store.conflicts(Optional.of(sync), Optional.empty(), 1)).hasSize(1);
     }
+
+    @Test
+    void aDecisionIsJournalledWithItsIdAndTurnsAppliedWithTheBase() {
+        Conflict decided = new Conflict(0, sync, "run-1", "k3", "note", Optional.of("n"), Optional.of("a"), Optional.of("b"), "merge",
+                Conflict.Status.DECIDED, Optional.of("a | b"), Optional.of("rule:merge"), now, Optional.of(now));
+        Conflict other = new Conflict(0, sync, "run-1", "k4", "note", Optional.empty(), Optional.of("x"), Optional.of("y"), "a_wins",
+                Conflict.Status.DECIDED, Optional.of("x"), Optional.of("rule:a_wins"), now, Optional.of(now));
+        List<Conflict> stored = store.commit(sync, List.of(), List.of(), List.of(decided, other));
+        assertThat(stored).hasSize(2);
+        assertThat(stored.get(0).id()).isPositive();
+        assertThat(stored.get(1).id()).isPositive().isNotEqualTo(stored.get(0).id());
+        assertThat(stored.get(0).key()).isEqualTo("k3");
+        assertThat(store.conflict(stored.get(0).id()).orElseThrow().status()).isEqualTo(Conflict.Status.DECIDED);
+
+        // a re-run after a crash that finds the same decision again gets the same record, not a second one
+        List<Conflict> again = store.commit(sync, List.of(), List.of(), List.of(decided));
+        assertThat(again.get(0).id()).isEqualTo(stored.get(0).id());
+        assertThat(store.conflicts(Optional.of(sync), Optional.of(Conflict.Status.DECIDED), 10)).hasSize(2);
+
+        // the step's base commit turns it applied, in the same transaction as the base row
+        Conflict s0 = stored.get(0);
+        store.commit(sync, List.of(new BaseRow("k3", List.of("a | b"))), List.of(), List.of(new Conflict(s0.id(), sync, s0.runId(), s0.key(),
+                s0.field(), s0.base(), s0.aValue(), s0.bValue(), s0.strategy(), Conflict.Status.APPLIED, s0.resolution(), s0.resolvedBy(),
+                s0.detectedAt(), s0.resolvedAt())));
+        assertThat(store.conflict(s0.id()).orElseThrow().status()).isEqualTo(Conflict.Status.APPLIED);
+        assertThat(store.conflict(s0.id()).orElseThrow().resolution()).contains("a | b");
+        assertThat(store.base(sync, List.of("k3")).get("k3").values()).containsExactly("a | b");
+        assertThat(store.conflicts(Optional.of(sync), Optional.of(Conflict.Status.DECIDED), 10)).extracting(Conflict::key).containsExactly("k4");
+    }
 }

@@ -48,27 +48,34 @@ public final class InMemoryBidiStore implements BidiStore {
     }
 
     @Override
-    public synchronized void commit(String syncName, List<BaseRow> upserts, List<String> deletes, List<Conflict> add) {
+    public synchronized List<Conflict> commit(String syncName, List<BaseRow> upserts, List<String> deletes, List<Conflict> add) {
         Map<String, BaseRow> b = base.computeIfAbsent(syncName, k -> new LinkedHashMap<>());
         for (BaseRow r : upserts) b.put(r.key(), r);
         for (String k : deletes) b.remove(k);
+        List<Conflict> stored = new java.util.ArrayList<>(add.size());
         for (Conflict c : add) {
             long id = c.id();
-            if (id == 0 && c.status() == Conflict.Status.PENDING) {
-                id = conflicts.values().stream().filter(x -> x.syncName().equals(c.syncName()) && x.status() == Conflict.Status.PENDING
-                        && x.key().equals(c.key()) && x.field().equals(c.field())).map(Conflict::id).findFirst().orElse(0L);
-            }
-            if (id == 0 && c.status() == Conflict.Status.APPLIED && conflicts.values().stream().anyMatch(x -> x.syncName().equals(c.syncName())
-                    && x.status() == Conflict.Status.APPLIED && x.key().equals(c.key()) && x.field().equals(c.field())
-                    && x.base().equals(c.base()) && x.aValue().equals(c.aValue()) && x.bValue().equals(c.bValue()))) {
-                continue; // recorded by an attempt that crashed before its base was committed
+            if (id == 0) {
+                // a re-run after a crash finds it again: the open pending record of its key and field, or the same
+                // decision (or applied conflict) recorded by the attempt that crashed
+                id = conflicts.values().stream().filter(x -> x.syncName().equals(c.syncName()) && x.status() == c.status()
+                        && x.key().equals(c.key()) && x.field().equals(c.field())
+                        && (c.status() == Conflict.Status.PENDING || (x.base().equals(c.base()) && x.aValue().equals(c.aValue())
+                        && x.bValue().equals(c.bValue())))).map(Conflict::id).findFirst().orElse(0L);
+                if (id != 0 && c.status() != Conflict.Status.PENDING) {
+                    stored.add(conflicts.get(id));
+                    continue;
+                }
             }
             if (id == 0) id = nextId++;
             Conflict old = conflicts.get(id);
-            conflicts.put(id, new Conflict(id, c.syncName(), old == null ? c.runId() : old.runId(), c.key(), c.field(),
+            Conflict now = new Conflict(id, c.syncName(), old == null ? c.runId() : old.runId(), c.key(), c.field(),
                     old == null ? c.base() : old.base(), c.aValue(), c.bValue(), c.strategy(), c.status(), c.resolution(),
-                    c.resolvedBy(), old == null ? c.detectedAt() : old.detectedAt(), c.resolvedAt()));
+                    c.resolvedBy(), old == null ? c.detectedAt() : old.detectedAt(), c.resolvedAt());
+            conflicts.put(id, now);
+            stored.add(now);
         }
+        return stored;
     }
 
     @Override

@@ -58,9 +58,12 @@ import java.util.function.Consumer;
  * differ from the base are kept, with their base (past a limit in a temporary file: memory stays bounded on a first
  * run, when every record differs); side a then streams past, and each record either side changed is decided by the
  * {@link Resolver}. Decisions are applied in steps of about one batch: <b>write b, write a, then commit the base and
- * the conflicts</b>, and the side cursors only when the run completes. A crash anywhere redoes at most the steps
- * whose base was not committed: re-reading them, a side that already holds the value is "changed on both to the same
- * value" (no conflict) or still equal to the base (written again, unchanged), so a re-run converges.
+ * the conflicts</b>, and the side cursors only when the run completes. Before b is written, the conflicts a step found
+ * are journalled with what a rule decided for them. A crash anywhere redoes at most the steps whose base was not
+ * committed: re-reading them, a side that already holds the value is "changed on both to the same value" (no
+ * conflict) or still equal to the base (written again, unchanged), and a field with a journalled decision gets that
+ * decision (deciding again would take one side's earlier write for a new edit), so a re-run converges to what an
+ * uninterrupted run writes, with each conflict on record once.
  * Only the SPI is used: any connector that can be read (Source) and written (DestinationWriter) can be a side.
  */
 public final class BidiEngine {
@@ -400,8 +403,9 @@ public final class BidiEngine {
                 writerA = retrier.call(() -> dryRun() ? dstA.openPreview(fields, specA) : dstA.open(fields, specA));
                 try (DestinationWriter wa = writerA; DestinationWriter wb = writerB;
                      Source srcB = openB()) {
-                    // only the open ones: waiting for a person, or decided by one and not yet written
-                    for (Conflict.Status st : List.of(Conflict.Status.PENDING, Conflict.Status.RESOLVED)) {
+                    // only the open ones: waiting for a person, decided by one and not yet written, or decided by a
+                    // rule in a run that crashed before committing its base (the journal a re-run follows)
+                    for (Conflict.Status st : List.of(Conflict.Status.PENDING, Conflict.Status.RESOLVED, Conflict.Status.DECIDED)) {
                         for (var e : bidi.conflicts(Optional.of(job.name()), Optional.of(st), Integer.MAX_VALUE)) {
                             open.computeIfAbsent(e.key(), k -> new HashMap<>()).put(e.field(), e);
                         }
@@ -597,11 +601,16 @@ public final class BidiEngine {
             }
         }
 
-        /** Conflicts a person resolved, on records neither side touched since: written now. */
+        /**
+     * Conflicts a person resolved, and decisions journalled by a run that crashed, on records neither side's read
+     * brought: written now.
+     */
         void awaiting(SideRead a, SideRead b, SpillSet decided) {
             List<String> keys = new ArrayList<>();
             open.forEach((k, byField) -> {
-                if (!decided.contains(k) && byField.values().stream().anyMatch(Conflict::awaitingApply)) keys.add(k);
+                if (!decided.contains(k) && byField.values().stream().anyMatch(c -> c.awaitingApply() || c.status() == Conflict.Status.DECIDED)) {
+                    keys.add(k);
+                }
             });
             Map<String, BaseRow> base = keys.isEmpty() ? Map.of() : baseOf(keys);
             for (String k : keys) {
@@ -614,7 +623,9 @@ public final class BidiEngine {
 
         /**
          * What a side holds for a record its read did not bring: nothing new since the base (its values are the base's,
-         * except fields queued for a person, where it keeps its own), or, on a whole-table read, nothing at all.
+         * except fields queued for a person, where it keeps its own, and fields of a journalled decision, where it holds
+         * what it held then or the decided value: the first is assumed, so the decision is written to it again), or, on
+         * a whole-table read, nothing at all.
          */
         Resolver.SideState derived(SideRead s, String key, Optional<BaseRow> base, String side) {
             if (s == null) return Resolver.SideState.absent(base.isPresent());
@@ -624,7 +635,7 @@ public final class BidiEngine {
             Map<String, Conflict> q = open.get(key);
             if (q != null) {
                 for (Conflict c : q.values()) {
-                    if (c.status() != Conflict.Status.PENDING) continue;
+                    if (c.status() != Conflict.Status.PENDING && c.status() != Conflict.Status.DECIDED) continue;
                     int i = fields.indexOf(c.field());
                     if (i >= 0) v.set(i, ("a".equals(side) ? c.aValue() : c.bValue()).orElse(null));
                 }
@@ -698,16 +709,21 @@ public final class BidiEngine {
         }
 
         /**
-         * One step, in the order a re-run relies on: the conflicts found (a re-run that finds one again does not record
-         * it twice, and one whose side was already written is still on record), then b, then a, then the base with the
-         * conflicts it closes.
+         * One step, in the order a re-run relies on: the conflicts found, with what a rule decided for them (the journal:
+         * a re-run after a crash applies that decision instead of deciding again on sides one of which it may have
+         * written already), then b, then a, then the base together with the conflicts it closes (the journalled
+         * decisions turn applied).
          */
         void flush() {
             if (pending() == 0 && conflicts.isEmpty()) return;
             if (!dryRun()) {
                 List<Conflict> found = conflicts.stream().filter(c -> c.id() == 0).toList();
-                List<Conflict> closed = conflicts.stream().filter(c -> c.id() != 0).toList();
-                if (!found.isEmpty()) parts.time("conflicts", () -> retrier.run(() -> bidi.commit(job.name(), List.of(), List.of(), found)));
+                List<Conflict> known = conflicts.stream().filter(c -> c.id() != 0).toList();
+                List<Conflict> journalled = found.isEmpty() ? List.of()
+                        : parts.time("conflicts", () -> retrier.call(() -> bidi.commit(job.name(), List.of(), List.of(), found)));
+                List<Conflict> closed = new ArrayList<>(known.size() + journalled.size());
+                for (Conflict c : known) closed.add(applied(c));
+                for (Conflict c : journalled) if (c.status() == Conflict.Status.DECIDED) closed.add(applied(c));
                 WriteResult rb = parts.time("write b", () -> write(writerB, writeB));
                 WriteResult ra = parts.time("write a", () -> write(writerA, writeA));
                 tally.add("a_to_b", rb.inserted() + rb.updated());
@@ -730,6 +746,13 @@ public final class BidiEngine {
             baseUpserts.clear();
             baseDeletes.clear();
             conflicts.clear();
+        }
+
+        /** A journalled decision, written: applied (any other conflict is stored as it is). */
+        Conflict applied(Conflict c) {
+            if (c.status() != Conflict.Status.DECIDED) return c;
+            return new Conflict(c.id(), c.syncName(), c.runId(), c.key(), c.field(), c.base(), c.aValue(), c.bValue(), c.strategy(),
+                    Conflict.Status.APPLIED, c.resolution(), c.resolvedBy(), c.detectedAt(), c.resolvedAt());
         }
 
         WriteResult write(DestinationWriter w, List<Object[]> rows) {

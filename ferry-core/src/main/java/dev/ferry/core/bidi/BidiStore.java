@@ -24,12 +24,14 @@ public interface BidiStore {
     long baseSize(String syncName);
 
     /**
-     * One atomic step, committed after both sides were written: upsert these base rows, drop these keys, and store the
-     * conflicts: a record with id 0 is new (but a PENDING one updates the open pending record of its key and field, and
-     * an APPLIED one equal in key, field, base, a and b to one on record is skipped, so a re-run after a crash records
-     * each conflict once); a record with an id replaces that record (closing it).
+     * One atomic step: upsert these base rows, drop these keys, and store the conflicts. A record with id 0 is new,
+     * except that a re-run after a crash finds some again: a PENDING one updates the open pending record of its key and
+     * field, a DECIDED or APPLIED one equal in key, field, base, a and b to one on record in the same status is that
+     * record. A record with an id replaces that record (closing it, or turning a DECIDED one APPLIED).
+     *
+     * @return the conflicts as stored, in the order given, each with its id
      */
-    void commit(String syncName, List<BaseRow> upserts, List<String> deletes, List<Conflict> conflicts);
+    List<Conflict> commit(String syncName, List<BaseRow> upserts, List<String> deletes, List<Conflict> conflicts);
 
     /** Each side's high-water mark ("a", "b"), from the last completed run. */
     Map<String, String> cursors(String syncName);

@@ -8,8 +8,10 @@ import java.util.Optional;
  *
  * @param id         store id (0 before it is stored)
  * @param strategy   the strategy that applied
- * @param status     pending (waits for a person), resolved (a person decided; written at the next run), applied
- *                   (written to both sides: by a rule in the run that found it, or a person's decision since)
+ * @param status     pending (waits for a person), resolved (a person decided; written at the next run), decided (a
+ *                   rule decided and the decision is being written: the journal a re-run after a crash follows instead
+ *                   of deciding again), applied (written to both sides and the base: by a rule in the run that found
+ *                   it, or a person's decision since)
  * @param resolution the value both sides got (or get at the next run); empty while pending, or when it is NULL
  * @param resolvedBy "rule:a_wins", … or "user:NAME"
  */
@@ -17,7 +19,7 @@ public record Conflict(long id, String syncName, String runId, String key, Strin
                        Optional<String> aValue, Optional<String> bValue, String strategy, Status status,
                        Optional<String> resolution, Optional<String> resolvedBy, Instant detectedAt, Optional<Instant> resolvedAt) {
     public enum Status {
-        PENDING, RESOLVED, APPLIED;
+        PENDING, RESOLVED, DECIDED, APPLIED;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -125,6 +125,21 @@ public final class Resolver {
                 conflicts.add(with(existing, Conflict.Status.APPLIED, existing.resolution(), existing.resolvedBy(), now));
                 continue;
             }
+            if (existing != null && existing.status() == Conflict.Status.DECIDED) {
+                if (journalHolds(existing, bv0, av, bv)) {
+                    // decided by a run that crashed before its base was committed: its decision stands, whichever
+                    // sides it reached (deciding again would see its own write as a new edit)
+                    String v = existing.resolution().orElse(null);
+                    newA.set(i, v);
+                    newB.set(i, v);
+                    newBase.add(v);
+                    conflicts.add(existing);
+                    continue;
+                }
+                // edited again since that decision was journalled: it is closed, and the field decided afresh
+                conflicts.add(with(existing, Conflict.Status.APPLIED, existing.resolution(), existing.resolvedBy(), now));
+                existing = null;
+            }
             boolean ca = was == null || !Objects.equals(av, bv0);
             boolean cb = was == null || !Objects.equals(bv, bv0);
             String v;
@@ -146,8 +161,9 @@ public final class Resolver {
                 }
                 v = resolve(s, field, bv0, av, bv, a, b);
                 auto++;
+                // journalled as DECIDED before either side is written; APPLIED once the base is committed
                 conflicts.add(new Conflict(0, syncName, runId, key, field, Optional.ofNullable(bv0), Optional.ofNullable(av),
-                        Optional.ofNullable(bv), s.label(), Conflict.Status.APPLIED, Optional.ofNullable(v),
+                        Optional.ofNullable(bv), s.label(), Conflict.Status.DECIDED, Optional.ofNullable(v),
                         Optional.of("rule:" + s.label()), now, Optional.of(now)));
             }
             if (existing != null && existing.status() == Conflict.Status.PENDING) {
@@ -162,6 +178,17 @@ public final class Resolver {
         Optional<List<String>> writeB = newB.equals(b.values()) ? Optional.empty() : Optional.of(newB);
         Optional<BaseRow> base = newBase.equals(was) ? Optional.empty() : Optional.of(new BaseRow(key, newBase));
         return new Decision(writeA, writeB, false, false, base, false, conflicts, auto, pending, false);
+    }
+
+    /**
+     * A journalled decision still applies when the base is the one it was decided on and each side holds either what
+     * it held then or the decided value (the write reached it, or not yet).
+     */
+    static boolean journalHolds(Conflict decided, String base, String av, String bv) {
+        String v = decided.resolution().orElse(null);
+        return Objects.equals(decided.base().orElse(null), base)
+                && (Objects.equals(av, decided.aValue().orElse(null)) || Objects.equals(av, v))
+                && (Objects.equals(bv, decided.bValue().orElse(null)) || Objects.equals(bv, v));
     }
 
     private static Conflict with(Conflict c, Conflict.Status status, Optional<String> resolution, Optional<String> by, Instant now) {

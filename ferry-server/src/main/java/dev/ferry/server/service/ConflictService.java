@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 @Service
 public class ConflictService {
-    public static final List<String> STATUSES = List.of("pending", "resolved", "applied", "all");
+    public static final List<String> STATUSES = List.of("pending", "resolved", "decided", "applied", "all");
     private final SyncService syncs;
     private final StateStore store;
     private final Clock clock;
@@ -40,12 +40,12 @@ public class ConflictService {
         }
     }
 
-    /** The sync's conflicts, newest first; {@code status} pending (default), resolved, applied or all. */
+    /** The sync's conflicts, newest first; {@code status} pending (default), resolved, decided, applied or all. */
     public List<Conflict> list(String tenantId, String syncId, String status, int limit) {
         SyncService.Sync sync = bidirectional(tenantId, syncId);
         String st = status == null || status.isBlank() ? "pending" : status.toLowerCase(Locale.ROOT);
         if (!STATUSES.contains(st)) {
-            throw ApiException.invalid(List.of("status: '" + status + "' is not a status; use pending, resolved, applied or all"));
+            throw ApiException.invalid(List.of("status: '" + status + "' is not a status; use pending, resolved, decided, applied or all"));
         }
         Optional<Conflict.Status> filter = st.equals("all") ? Optional.empty() : Optional.of(Conflict.Status.valueOf(st.toUpperCase(Locale.ROOT)));
         return bidi().conflicts(Optional.of(sync.id()), filter, Math.max(1, Math.min(1000, limit)));
