@@ -146,6 +146,47 @@ class MongoPreviewTest {
         assertThat(oldAmount).isEqualTo(rows.get(40)[TestRows.AMOUNT]); // decimal128 back as the BigDecimal it was
     }
 
+    /** Through the engine: what {@code ferry run --dry-run} reports (Previewer), then the run (Engine), same counts. */
+    @Test
+    void theDryRunOfASyncIntoMongoReportsWhatTheRunThenDoes() {
+        String c = "p_engine";
+        mongo.db().getCollection(c).drop();
+        dev.ferry.testkit.FakeSource source = new dev.ferry.testkit.FakeSource().putAll(new dev.ferry.testkit.RowGenerator(9).rows(200));
+        dev.ferry.core.Connectors connectors = new dev.ferry.core.Connectors()
+                .add(new dev.ferry.testkit.FakeSourceFactory(source)).add(new MongoDestinationFactory());
+        dev.ferry.testkit.InMemoryStateStore store = new dev.ferry.testkit.InMemoryStateStore();
+        dev.ferry.core.SyncJob job = new dev.ferry.core.SyncJob("to_mongo", "fake",
+                new dev.ferry.spi.ConnectorConfig("source", java.util.Map.of("type", "fake")), "mongodb", mongo.config(c), c,
+                List.of(dev.ferry.testkit.FakeSchema.KEY), java.util.Optional.empty(), WriteMode.UPSERT, 64, 2,
+                new dev.ferry.core.RetrySettings(java.time.Duration.ofMillis(1), 2.0, 3, 0.0, java.time.Duration.ofMillis(4)), false);
+        dev.ferry.core.Previewer previewer = new dev.ferry.core.Previewer(store, connectors, java.time.Clock.systemUTC());
+        dev.ferry.core.Engine engine = new dev.ferry.core.Engine(store, connectors, java.time.Clock.systemUTC());
+        for (int round = 0; round < 3; round++) {
+            if (round == 2) { // a few changed records and one new
+                for (int i = 0; i < 3; i++) {
+                    Object[] r = source.rows().get(i * 50).clone();
+                    r[dev.ferry.testkit.FakeSchema.NAME] = "changed " + i;
+                    source.put(r);
+                }
+                Object[] added = source.rows().get(0).clone();
+                added[dev.ferry.testkit.FakeSchema.ID] = 1_000_000L;
+                source.put(added);
+            }
+            List<Document> before = snapshot(c);
+            dev.ferry.core.PreviewReport p = previewer.preview(job, 5);
+            assertThat(snapshot(c)).as("round %d: the dry run wrote nothing", round).isEqualTo(before);
+            dev.ferry.core.RunInfo run = engine.run(job, dev.ferry.core.RunListener.NONE, new dev.ferry.core.CancelToken());
+            assertThat(run.status()).as(run.toString()).isEqualTo(dev.ferry.core.RunStatus.SUCCEEDED);
+            assertThat(List.of(p.count("inserted"), p.count("updated"), p.count("unchanged"))).as("round %d", round)
+                    .containsExactly(run.counters().inserted(), run.counters().updated(), run.counters().unchanged());
+            if (round == 1) assertThat(p.count("unchanged")).isEqualTo(200);
+            if (round == 2) {
+                assertThat(p.count("updated")).isEqualTo(3);
+                assertThat(p.samples().get("updated")).allSatisfy(s -> assertThat(s.fields()).containsOnlyKeys("name"));
+            }
+        }
+    }
+
     @Test
     void aMissingCollectionPreviewsAsAllInsertsAndStaysMissing() {
         String c = "p_missing";
