@@ -120,10 +120,8 @@ public final class Engine {
     }
 
     private void execute(SyncJob job, RunTracker run, Lease lease, SyncState state, RunListener listener, CancelToken cancel) {
-        Retrier retrier = new Retrier(job.retry(), run.runId(), (retry, reason) -> {
-            run.stats.merge("retries", 1L, (x, y) -> ((Number) x).longValue() + ((Number) y).longValue());
-            listener.onRetry(run.runId(), retry, reason);
-        });
+        Retrier retrier = Retrier.forRun(job.retry(), run.runId(), listener,
+                () -> run.stats.merge("retries", 1L, (x, y) -> ((Number) x).longValue() + ((Number) y).longValue()));
         try (Source source = retrier.call(() -> connectors.requireSource(job.sourceType()).open(job.source()));
              Destination destination = retrier.call(() -> connectors.requireDestination(job.destinationType()).open(job.destination()))) {
             Optional<RunInfo> same = sameContentAs(job, state, source, run, listener, retrier);

@@ -54,6 +54,17 @@ public final class Retrier {
                 .build();
     }
 
+    /**
+     * A run's retrier: each retry is counted ({@code count}, the run's stats.retries) and told to the listener with
+     * its reason (the server's timeline shows it). Both engines, one-way and bidirectional, make theirs here.
+     */
+    public static Retrier forRun(RetrySettings s, String runId, RunListener listener, Runnable count) {
+        return new Retrier(s, runId, (retry, reason) -> {
+            count.run();
+            listener.onRetry(runId, retry, reason);
+        });
+    }
+
     private static Duration retryAfter(Throwable t, Duration max) {
         if (t instanceof RetriableSyncException r && r.retryAfter().isPresent()) {
             Duration d = r.retryAfter().get();

@@ -68,6 +68,15 @@ final class MongoDestination implements Destination {
         return new MongoWriter(this, schema, spec);
     }
 
+    /**
+     * A reader that compares each batch with the collection as it is now (REPLACE too: with the collection it would
+     * replace); creates nothing, writes nothing. A missing collection previews as all inserts.
+     */
+    @Override
+    public DestinationWriter openPreview(Schema schema, WriteSpec spec) {
+        return new MongoWriter(this, schema, spec, true);
+    }
+
     @Override
     public void close() {
         client.close();

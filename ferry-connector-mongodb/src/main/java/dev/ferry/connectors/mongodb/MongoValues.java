@@ -60,6 +60,35 @@ final class MongoValues {
         }
     }
 
+    /**
+     * A stored BSON value as a row value of the column's type where the mapping is plain (dates, decimal128, binary,
+     * embedded documents as JSON), for a preview's field diff; anything else as the driver decoded it.
+     */
+    static Object forDisplay(Column c, Object bson) {
+        return switch (bson) {
+            case null -> null;
+            case Date d -> switch (c.type()) {
+                case DATE -> LocalDate.ofInstant(d.toInstant(), ZoneOffset.UTC);
+                case TIMESTAMP -> LocalDateTime.ofInstant(d.toInstant(), ZoneOffset.UTC);
+                case TIMESTAMPTZ -> OffsetDateTime.ofInstant(d.toInstant(), ZoneOffset.UTC);
+                default -> d.toInstant();
+            };
+            case Decimal128 d -> decimalForDisplay(d);
+            case Binary b -> b.getData();
+            case Document d -> d.toJson();
+            default -> bson;
+        };
+    }
+
+    /** NaN, infinities and negative zeros have no BigDecimal: their text. */
+    private static Object decimalForDisplay(Decimal128 d) {
+        try {
+            return d.bigDecimalValue();
+        } catch (ArithmeticException e) {
+            return d.toString();
+        }
+    }
+
     private static Object json(String s) {
         String t = s.trim();
         if (t.startsWith("{") && t.endsWith("}")) {

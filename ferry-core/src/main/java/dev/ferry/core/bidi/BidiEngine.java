@@ -123,7 +123,7 @@ public final class BidiEngine {
                 store.saveRun(last[0]);
                 listener.onUpdate(last[0]);
             };
-            Pass pass = new Pass(job, runId, bidi, tally, Optional.empty(), leases, cancel);
+            Pass pass = new Pass(job, runId, bidi, tally, Optional.empty(), leases, cancel, listener);
             pass.execute(phase);
             if (pass.cancelled) {
                 last[0] = info(runId, job, RunStatus.CANCELLED, Phase.DONE, tally, started, clock.instant(),
@@ -165,7 +165,8 @@ public final class BidiEngine {
     public PreviewReport preview(BidiJob job, int samples) {
         long t0 = System.nanoTime();
         Tally tally = new Tally();
-        Pass pass = new Pass(job, "preview", bidiStore(), tally, Optional.of(new Samples(samples)), List.of(), new CancelToken());
+        Pass pass = new Pass(job, "preview", bidiStore(), tally, Optional.of(new Samples(samples)), List.of(), new CancelToken(),
+                RunListener.NONE);
         pass.execute(p -> { });
         Map<String, Long> counts = new LinkedHashMap<>();
         for (String c : COUNTERS) counts.put(c, tally.get(c));
@@ -229,6 +230,7 @@ public final class BidiEngine {
         stats.put("read_a", t.get("read_a"));
         stats.put("read_b", t.get("read_b"));
         stats.put("rowsWritten", written);
+        if (t.get("retries") > 0) stats.put("retries", t.get("retries")); // as a one-way run's stats
         stats.put("seconds", java.time.Duration.between(started, finished == null ? clock.instant() : finished).toMillis() / 1000.0);
         Map<String, Object> options = new LinkedHashMap<>();
         options.put("direction", "bidirectional");
@@ -316,7 +318,8 @@ public final class BidiEngine {
         final List<Conflict> conflicts = new ArrayList<>();
         DestinationWriter writerA, writerB;
 
-        Pass(BidiJob job, String runId, BidiStore bidi, Tally tally, Optional<Samples> samples, List<Lease> leases, CancelToken cancel) {
+        Pass(BidiJob job, String runId, BidiStore bidi, Tally tally, Optional<Samples> samples, List<Lease> leases, CancelToken cancel,
+             RunListener listener) {
             this.job = job;
             this.runId = runId;
             this.bidi = bidi;
@@ -324,7 +327,7 @@ public final class BidiEngine {
             this.samples = samples;
             this.leases = leases;
             this.cancel = cancel;
-            this.retrier = new Retrier(job.retry(), runId);
+            this.retrier = Retrier.forRun(job.retry(), runId, listener, () -> tally.add("retries", 1));
         }
 
         boolean dryRun() {

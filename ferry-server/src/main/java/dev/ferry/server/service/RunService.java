@@ -243,8 +243,11 @@ public class RunService {
         Map<String, Object> m;
         if (info.isPresent()) {
             m = RunViews.asMap(info.get());
-            // the server's row knows better when the engine never finished (cancelled while queued, or failed to start)
-            if (!r.active() && info.get().status() == RunStatus.RUNNING) m.put("status", r.status());
+            // the server's row says whether the run has ended, the engine's how: the engine saves its end before the
+            // server stores the timeline's last events and then ends its row (finish()), so until then the run shows
+            // as running and whoever sees it ended finds the whole timeline. The row also knows when the engine never
+            // finished (cancelled while queued, or failed to start).
+            if (r.active() == info.get().status().finished()) m.put("status", r.status());
         } else {
             m = new LinkedHashMap<>();
             m.put("runId", r.runId());
