@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,9 +32,9 @@ final class DedupPreviewIndex implements DedupIndex {
     private final DedupPlanner planner;
     /** source key → its link as the run would have written it (wins over the stored one) */
     private final Map<String, Member> links = new HashMap<>();
-    private final Map<String, Set<String>> linksByMaster = new HashMap<>();
+    private final SmallSets linksByMaster = new SmallSets();
     /** blocking key → source keys filed under it by the preview */
-    private final Map<String, Set<String>> addedKeys = new HashMap<>();
+    private final SmallSets addedKeys = new SmallSets();
     /** stored (blocking key, source key) rows the preview removed */
     private final Set<String> removedKeys = new HashSet<>();
     private final Map<String, Object[]> masters = new HashMap<>();
@@ -64,7 +63,8 @@ final class DedupPreviewIndex implements DedupIndex {
         Map<String, List<Member>> fromStore = stored.candidates(blockKeys);
         Map<String, List<Member>> out = new HashMap<>();
         for (String bk : blockKeys) {
-            Set<String> added = addedKeys.getOrDefault(bk, Set.of());
+            List<String> filed = addedKeys.get(bk);
+            Collection<String> added = filed.size() > 8 ? new HashSet<>(filed) : filed;
             List<Member> list = new ArrayList<>();
             for (Member m : fromStore.getOrDefault(bk, List.of())) {
                 // removed, or filed again by the preview (listed below, once)
@@ -72,7 +72,7 @@ final class DedupPreviewIndex implements DedupIndex {
                 Member mine = links.get(m.sourceKey());
                 list.add(mine == null ? m : mine);
             }
-            for (String sk : added) list.add(links.get(sk));
+            for (String sk : filed) list.add(links.get(sk));
             if (!list.isEmpty()) out.put(bk, list);
         }
         return out;
@@ -101,9 +101,7 @@ final class DedupPreviewIndex implements DedupIndex {
                 if (!links.containsKey(m.sourceKey())) putLink(m);
             }
             plan.remaps().forEach((from, to) -> {
-                Set<String> moving = linksByMaster.remove(from);
-                if (moving == null) return;
-                for (String sk : List.copyOf(moving)) {
+                for (String sk : linksByMaster.remove(from)) {
                     Member m = links.get(sk);
                     putLink(new Member(sk, to, m.rowHash(), m.features()));
                 }
@@ -122,14 +120,13 @@ final class DedupPreviewIndex implements DedupIndex {
         plan.oldBlockKeys().forEach((sk, bks) -> {
             for (String bk : bks) {
                 removedKeys.add(pair(bk, sk));
-                Set<String> added = addedKeys.get(bk);
-                if (added != null) added.remove(sk);
+                addedKeys.remove(bk, sk);
             }
         });
         for (DedupPlan.Link l : plan.links()) {
             putLink(new Member(l.sourceKey(), l.masterKey(), l.rowHash(), l.features()));
             for (String bk : l.blockKeys()) {
-                addedKeys.computeIfAbsent(bk, k -> new LinkedHashSet<>()).add(l.sourceKey());
+                addedKeys.add(bk, l.sourceKey());
                 removedKeys.remove(pair(bk, l.sourceKey()));
             }
         }
@@ -137,14 +134,58 @@ final class DedupPreviewIndex implements DedupIndex {
 
     private void putLink(Member m) {
         Member old = links.put(m.sourceKey(), m);
-        if (old != null) {
-            Set<String> of = linksByMaster.get(old.masterKey());
-            if (of != null) of.remove(m.sourceKey());
-        }
-        linksByMaster.computeIfAbsent(m.masterKey(), k -> new HashSet<>()).add(m.sourceKey());
+        if (old != null) linksByMaster.remove(old.masterKey(), m.sourceKey());
+        linksByMaster.add(m.masterKey(), m.sourceKey());
     }
 
     private static String pair(String blockKey, String sourceKey) {
         return blockKey + '\u0000' + sourceKey;
+    }
+
+    /**
+     * Sets of strings by key, each held as the one string it usually is, else a list: most blocking keys and
+     * masters have one member, and a hash set per key would cost several times the keys themselves.
+     */
+    static final class SmallSets {
+        private final Map<String, Object> map = new HashMap<>();
+
+        /** The set's members (empty when none), a copy. */
+        List<String> get(String key) {
+            Object v = map.get(key);
+            if (v == null) return List.of();
+            if (v instanceof String one) return List.of(one);
+            @SuppressWarnings("unchecked") List<String> many = (List<String>) v;
+            return List.copyOf(many);
+        }
+
+        void add(String key, String member) {
+            Object v = map.get(key);
+            if (v == null) {
+                map.put(key, member);
+            } else if (v instanceof String one) {
+                if (!one.equals(member)) map.put(key, new ArrayList<>(List.of(one, member)));
+            } else {
+                @SuppressWarnings("unchecked") List<String> many = (List<String>) v;
+                if (!many.contains(member)) many.add(member);
+            }
+        }
+
+        void remove(String key, String member) {
+            Object v = map.get(key);
+            if (v instanceof String one) {
+                if (one.equals(member)) map.remove(key);
+            } else if (v != null) {
+                @SuppressWarnings("unchecked") List<String> many = (List<String>) v;
+                many.remove(member);
+                if (many.isEmpty()) map.remove(key);
+            }
+        }
+
+        /** Removes the set, returning its members. */
+        List<String> remove(String key) {
+            List<String> out = get(key);
+            map.remove(key);
+            return out;
+        }
     }
 }
