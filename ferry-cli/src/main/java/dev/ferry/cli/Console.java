@@ -32,10 +32,10 @@ final class Console {
         Counters c = r.counters();
         Object secs = r.stats().getOrDefault("seconds", 0.0);
         Object rate = r.stats().get("rowsPerSecond");
-        return String.format(Locale.ROOT, "%s %s %s in %ss: %d rows (%d inserted, %d updated, %d unchanged, %d skipped, %d failed)%s  [run %s]%s",
+        return String.format(Locale.ROOT, "%s %s %s in %ss: %d rows (%d inserted, %d updated, %d unchanged, %d skipped, %d failed%s)%s  [run %s]%s",
                 r.status() == RunStatus.SUCCEEDED ? "OK  " : r.status() == RunStatus.PARTIAL ? "PART" : "FAIL",
                 r.syncName(), r.status().label(), secs, c.processed(), c.inserted(), c.updated(), c.unchanged(), c.skipped(),
-                c.failed(), rate == null ? "" : ", " + rate + " rows/s", r.runId(),
+                c.failed(), c.merged() > 0 ? ", " + c.merged() + " merged" : "", rate == null ? "" : ", " + rate + " rows/s", r.runId(),
                 r.error().map(e -> "\n  error: " + e).orElse("") + r.message().filter(m -> r.status() != RunStatus.SUCCEEDED).map(m -> "\n  " + m).orElse(""));
     }
 

@@ -78,13 +78,14 @@ public final class Previewer {
                     lanes = Lanes.fromChanged(digests.ranges(), digests.bases(), job.lanes(), Engine.LANE_BATCHES);
                 }
                 ReadSpec readSpec = spec.withRanges(digests.ranges());
-                Tally tally = new Tally(schema, job.key(), samples);
+                Tally tally = new Tally(schema, job.key(), samples, deduplicates(job));
                 Map<String, Object> stats0 = new LinkedHashMap<>();
                 // as a run's counters: a resumed pass's so far, and the rows of key ranges the digests vouch for
                 Counters before = run.counters();
                 tally.inserted = before.inserted();
                 tally.updated = before.updated();
                 tally.unchanged = before.unchanged();
+                tally.merged = before.merged();
                 Optional<String> after = resume.flatMap(Checkpoint::position);
                 long read = 0;
                 if (Lanes.isLanes(after)) {
@@ -103,6 +104,8 @@ public final class Previewer {
                 counts.put("inserted", tally.inserted);
                 counts.put("updated", tally.updated);
                 counts.put("unchanged", tally.unchanged);
+                // as the run reports it: records folded into an existing master (a dedup: section)
+                if (tally.deduplicates) counts.put("merged", tally.merged);
                 counts.put("skipped", 0L);
                 counts.put("conflicts", 0L);
                 if (job.mode() == WriteMode.REPLACE) {
@@ -121,6 +124,11 @@ public final class Previewer {
                 return new PreviewReport(job.name(), "one-way", counts, tally.samples, stats, (System.nanoTime() - started) / 1e9);
             }
         }
+    }
+
+    /** Whether the destination deduplicates (the sync file's dedup: section travels in its block, see SyncFileLoader). */
+    static boolean deduplicates(SyncJob job) {
+        return job.destination().values().get("dedup") != null;
     }
 
     /** Each lane read and compared on a thread of its own, through its own preview writer; returns rows read. */
@@ -193,23 +201,27 @@ public final class Previewer {
         final Schema schema;
         final int[] keyIdx;
         final int max;
-        long inserted, updated, unchanged;
+        final boolean deduplicates;
+        long inserted, updated, unchanged, merged;
         final Map<String, List<PreviewReport.Sample>> samples = new LinkedHashMap<>();
 
-        Tally(Schema schema, List<String> key, int max) {
+        Tally(Schema schema, List<String> key, int max, boolean deduplicates) {
             this.schema = schema;
             this.keyIdx = schema.indexesOf(key);
             this.max = Math.max(0, max);
+            this.deduplicates = deduplicates;
             samples.put("inserted", new ArrayList<>());
             samples.put("updated", new ArrayList<>());
+            if (deduplicates) samples.put("merged", new ArrayList<>());
         }
 
         synchronized void add(WritePreview p) {
             inserted += p.counts().inserted();
             updated += p.counts().updated();
             unchanged += p.counts().unchanged();
+            merged += p.counts().merged();
             for (RowChange c : p.changes()) {
-                List<PreviewReport.Sample> list = samples.get(c.insert() ? "inserted" : "updated");
+                List<PreviewReport.Sample> list = samples.computeIfAbsent(c.kind(), k -> new ArrayList<>());
                 if (list.size() < max) list.add(sample(c));
             }
         }

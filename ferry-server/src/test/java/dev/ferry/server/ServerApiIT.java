@@ -503,6 +503,52 @@ class ServerApiIT {
     }
 
     @Test
+    void previewOfADedupSyncCountsMergesAsTheRunThatFollowsAndWritesNothing() throws Exception {
+        String t = tenant("dpv-tenant");
+        try (Statement st = src.createStatement()) {
+            st.execute("CREATE TABLE dpv_contacts (id BIGINT PRIMARY KEY, first_name VARCHAR(50), last_name VARCHAR(50), email VARCHAR(100), "
+                    + "phone VARCHAR(30), street VARCHAR(100), city VARCHAR(50), zip VARCHAR(10), company VARCHAR(50), birth_date VARCHAR(10))");
+            st.execute("INSERT INTO dpv_contacts VALUES "
+                    + "(1, 'Robert', 'Müller', 'rob.mueller@gmail.com', '(212) 555-0143', '12 Main Street', 'New York', '10001', 'Acme Inc.', '1980-03-12'),"
+                    + "(2, 'Bob', 'Mueller', 'bob@newjob.com', '+1 212-555-0143', NULL, NULL, NULL, NULL, NULL),"
+                    + "(3, 'Anna', 'Mueller', 'anna.m@yahoo.com', '(212) 555-0143', '12 Main Street', 'New York', '10001', NULL, NULL),"
+                    + "(4, 'Robert', 'Mueller', 'rob.mueller@gmail.com', NULL, NULL, NULL, NULL, NULL, NULL)");
+        }
+        String id = createSync(t, """
+                {"name": "dpv_dedup",
+                 "source": {"type": "h2", "url": "%s", "user": "sa", "password": "%s", "table": "dpv_contacts", "key": ["id"]},
+                 "destination": {"type": "h2", "url": "%s", "user": "sa", "password": "", "table": "dpv_clean"},
+                 "dedup": {"preset": "contacts"},
+                 "batch": {"size": 2}}""".formatted(SRC, CANARY, DST));
+        // batches of two: records 3 and 4 meet masters founded by the first batch, which the preview never wrote
+        JsonNode first = api.post("/api/v1/syncs/" + id + "/preview", t, "{\"samples\": 5}").json();
+        assertThat(first.path("counters").path("inserted").asLong()).as(first.toString()).isEqualTo(2);
+        assertThat(first.path("counters").path("merged").asLong()).isEqualTo(2);
+        JsonNode merge = first.path("samples").path("merged").get(0);
+        assertThat(merge.path("key").asString()).as(merge.toString()).isEqualTo("1");
+        assertThat(merge.path("fields").path("FIRST_NAME").path("old").asString()).as(merge.toString()).isEqualTo("Robert");
+        assertThat(merge.path("fields").path("FIRST_NAME").path("new").asString()).isEqualTo("Bob");
+        assertThat(scalar(dst, "SELECT COUNT(*) FROM information_schema.tables WHERE table_name LIKE 'DPV_CLEAN%'")).as("no table created").isEqualTo("0");
+        JsonNode run = api.waitForEnd(trigger(t, id), t, Duration.ofSeconds(60)).json();
+        for (String kind : List.of("inserted", "updated", "unchanged", "merged")) {
+            assertThat(run.path("counters").path(kind).asLong()).as(kind).isEqualTo(first.path("counters").path(kind).asLong());
+        }
+        // a duplicate of master 3, and the rest unchanged
+        try (Statement st = src.createStatement()) {
+            st.execute("INSERT INTO dpv_contacts VALUES (5, 'Anna', 'Müller', 'anna.m@yahoo.com', NULL, NULL, NULL, NULL, NULL, NULL)");
+        }
+        String links = scalar(dst, "SELECT COUNT(*) FROM dpv_clean__links");
+        JsonNode second = api.post("/api/v1/syncs/" + id + "/preview", t, null).json();
+        assertThat(second.path("counters").path("merged").asLong()).isEqualTo(1);
+        assertThat(second.path("counters").path("unchanged").asLong()).isEqualTo(4);
+        assertThat(second.path("counters").path("inserted").asLong()).isZero();
+        assertThat(scalar(dst, "SELECT COUNT(*) FROM dpv_clean__links")).as("the preview linked nothing").isEqualTo(links);
+        JsonNode again = api.waitForEnd(trigger(t, id), t, Duration.ofSeconds(60)).json();
+        assertThat(again.path("counters").path("merged").asLong()).isEqualTo(1);
+        assertThat(again.path("counters").path("unchanged").asLong()).isEqualTo(4);
+    }
+
+    @Test
     void conflictsOfABidirectionalSyncAreListedResolvedAndAppliedAtTheNextRun() throws Exception {
         for (Connection c : List.of(src, dst)) {
             try (Statement st = c.createStatement()) {

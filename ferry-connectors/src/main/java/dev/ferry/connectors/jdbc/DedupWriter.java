@@ -1,11 +1,12 @@
 package dev.ferry.connectors.jdbc;
 
-import dev.ferry.quality.dedup.DedupIndex;
 import dev.ferry.quality.dedup.DedupPlan;
 import dev.ferry.quality.dedup.DedupPlanner;
 import dev.ferry.quality.dedup.DedupSettings;
 import dev.ferry.quality.dedup.Member;
 import dev.ferry.spi.Batch;
+import dev.ferry.spi.RowChange;
+import dev.ferry.spi.WritePreview;
 import dev.ferry.spi.ColumnType;
 import dev.ferry.spi.Schema;
 import dev.ferry.spi.WriteResult;
@@ -27,6 +28,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Upsert with deduplication: each batch is matched against the records already in the destination (through the
@@ -34,7 +36,7 @@ import java.util.Map;
  * in {@code <table>__links}, masters merged away) is written in the batch's one transaction, so a crash redoes
  * at most one batch and the redo finds its own commit (all linked, unchanged). Any JDBC dialect.
  */
-final class DedupWriter extends JdbcWriter implements DedupIndex {
+final class DedupWriter extends JdbcWriter implements DedupPreviewIndex.Stored {
     private static final int CHUNK = 1000;
     /** The session's temporary stage for master rows (PostgreSQL). */
     private static final String STAGE = "ferry_dedup_masters_stage";
@@ -61,9 +63,27 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
     private boolean indexChecked;
     /** links written since the planner statistics were refreshed, and how many there were then */
     private long linksSinceAnalyze, linksAtAnalyze;
+    /**
+     * A preview's writer (from {@code openPreview}): plans every batch as a run would and writes nothing; what the
+     * preview's earlier batches would have written lives in {@link #previewIndex}. Null for a run's writer.
+     */
+    private final DedupPreviewIndex previewIndex;
+    /** Whether the stored tables exist (a preview creates none; missing ones read as empty). */
+    private final boolean storedMasters, storedIndex;
 
     DedupWriter(Jdbc.Settings settings, JdbcDestination.Names names, Schema schema, List<String> key, WriteSpec spec,
                 DedupSettings dedup, Clock clock) {
+        this(settings, names, schema, key, spec, dedup, clock, false, true, true);
+    }
+
+    /** A preview's writer: plans against the stored tables (those that exist) and writes nothing. */
+    static DedupWriter preview(Jdbc.Settings settings, JdbcDestination.Names names, Schema schema, List<String> key, WriteSpec spec,
+                               DedupSettings dedup, boolean storedMasters, boolean storedIndex) {
+        return new DedupWriter(settings, names, schema, key, spec, dedup, Clock.systemUTC(), true, storedMasters, storedIndex);
+    }
+
+    private DedupWriter(Jdbc.Settings settings, JdbcDestination.Names names, Schema schema, List<String> key, WriteSpec spec,
+                        DedupSettings dedup, Clock clock, boolean preview, boolean storedMasters, boolean storedIndex) {
         super(settings, names, schema, key, spec.mode());
         this.planner = new DedupPlanner(dedup.rules(), dedup.strategy(), schema.names(), keyIndexes);
         this.system = dedup.system().orElse(spec.syncName());
@@ -74,6 +94,9 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
         this.readers = Values.readers(schema.columns(), dialect);
         this.types = new ColumnType[schema.size()];
         for (int i = 0; i < types.length; i++) types[i] = schema.column(i).type();
+        this.previewIndex = preview ? new DedupPreviewIndex(this, planner) : null;
+        this.storedMasters = storedMasters;
+        this.storedIndex = storedIndex;
     }
 
     /** The lineage and blocking tables beside the destination table (idempotent). */
@@ -97,28 +120,10 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
 
     @Override
     protected WriteResult writeBatch(Batch batch) throws SQLException {
+        if (previewIndex != null) throw new IllegalStateException("a preview of " + names.display() + " does not write");
         DedupPlan plan;
-        if (!indexChecked) {
-            try (Statement st = connection.createStatement()) {
-                st.setMaxRows(1);
-                try (ResultSet rs = st.executeQuery("SELECT source_key FROM " + links)) {
-                    if (!rs.next()) {
-                        writtenBlockKeys = new WrittenKeys();
-                        writtenSourceKeys = new WrittenKeys();
-                    }
-                }
-            }
-            indexChecked = true;
-        }
-        if (dialect == Dialect.POSTGRES) {
-            try (Statement st = connection.createStatement()) {
-                // a batch's look-ups bind tens of thousands of keys: the planner then estimates a large share of
-                // each table and scans it (O(table) per batch); each key is an index probe, so probe
-                st.execute("SET LOCAL enable_hashjoin = off");
-                st.execute("SET LOCAL enable_mergejoin = off");
-                st.execute("SET LOCAL enable_seqscan = off");
-            }
-        }
+        checkIndex();
+        probeByIndex();
         long t0 = System.nanoTime();
         long lookups = nanos[0] + nanos[1] + nanos[2];
         try {
@@ -132,6 +137,41 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
         mergedTotal += plan.merged();
         mastersRemovedTotal += plan.mastersRemoved();
         return new WriteResult(plan.inserted(), plan.updated(), plan.unchanged(), plan.merged());
+    }
+
+    /**
+     * Once: whether the index is empty as the run (or preview) begins. A run then skips look-ups of keys it has not
+     * written; a preview writes nothing, so its look-ups never reach the tables (its own state is all there is).
+     */
+    private void checkIndex() throws SQLException {
+        if (indexChecked) return;
+        if (!storedIndex) {
+            writtenBlockKeys = new WrittenKeys();
+            writtenSourceKeys = new WrittenKeys();
+        } else {
+            try (Statement st = connection.createStatement()) {
+                st.setMaxRows(1);
+                try (ResultSet rs = st.executeQuery("SELECT source_key FROM " + links)) {
+                    if (!rs.next()) {
+                        writtenBlockKeys = new WrittenKeys();
+                        writtenSourceKeys = new WrittenKeys();
+                    }
+                }
+            }
+        }
+        indexChecked = true;
+    }
+
+    private void probeByIndex() throws SQLException {
+        if (dialect == Dialect.POSTGRES) {
+            try (Statement st = connection.createStatement()) {
+                // a batch's look-ups bind tens of thousands of keys: the planner then estimates a large share of
+                // each table and scans it (O(table) per batch); each key is an index probe, so probe
+                st.execute("SET LOCAL enable_hashjoin = off");
+                st.execute("SET LOCAL enable_mergejoin = off");
+                st.execute("SET LOCAL enable_seqscan = off");
+            }
+        }
     }
 
     /**
@@ -203,6 +243,7 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
     public Map<String, Object[]> masters(Collection<String> masterKeys) {
         long t0 = System.nanoTime();
         Map<String, Object[]> out = new HashMap<>();
+        if (!storedMasters) return out;
         String cols = String.join(", ", columnsSql);
         try {
             lookUp("SELECT " + cols + " FROM " + names.target() + " WHERE " + keySql.get(0), masterKeys, keyType, rs -> {
@@ -214,6 +255,20 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
             throw new Sql(e);
         }
         nanos[2] += System.nanoTime() - t0;
+        return out;
+    }
+
+    /** Stored links by master (a preview moves them off a merged-away master, as the run's UPDATE would). */
+    @Override
+    public Map<String, Member> linksOf(Collection<String> masterKeys) {
+        Map<String, Member> out = new HashMap<>();
+        if (writtenSourceKeys != null) return out; // the index was empty as the preview began: nothing stored
+        try {
+            lookUp("SELECT source_key, master_key, row_hash, features FROM " + links + " WHERE master_key", masterKeys, TEXT,
+                    rs -> out.put(rs.getString(1), new Member(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4))));
+        } catch (SQLException e) {
+            throw new Sql(e);
+        }
         return out;
     }
 
@@ -479,7 +534,7 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
     public void close() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < nanos.length; i++) sb.append(i > 0 ? ", " : "").append(PHASES[i]).append('=').append(nanos[i] / 1_000_000).append("ms");
-        LOG.info("dedup writer on {}: {} merged, {} masters removed; time: {}", names.display(), mergedTotal, mastersRemovedTotal, sb);
+        LOG.info("dedup {} on {}: {} merged, {} masters removed; time: {}", previewIndex == null ? "writer" : "preview", names.display(), mergedTotal, mastersRemovedTotal, sb);
         if (Boolean.getBoolean("ferry.dedup.timing")) System.err.println("dedup time by phase: " + sb);
         super.close();
     }
@@ -498,10 +553,32 @@ final class DedupWriter extends JdbcWriter implements DedupIndex {
         }
     }
 
-    /** Matching would have to run against the index without writing it: not built yet, so a dry run says so. */
+    /**
+     * A preview of the batch: the run's planner, against the stored tables as the preview's earlier batches would
+     * have left them ({@link DedupPreviewIndex}); the plan then goes into that overlay, not into the tables. Reads
+     * only (the caller rolls the transaction back). Samples: each change to a master, by the kind of the record.
+     */
     @Override
-    protected dev.ferry.spi.WritePreview previewBatch(Batch batch) {
-        throw new dev.ferry.spi.SyncException("--dry-run does not support a dedup: section yet; run without --dry-run, "
-                + "or preview the sync without its dedup: section");
+    protected WritePreview previewBatch(Batch batch) throws SQLException {
+        checkIndex();
+        probeByIndex();
+        List<RowChange> changes = new ArrayList<>();
+        DedupPlan plan;
+        try {
+            plan = planner.plan(batch.rows(), previewIndex, (kind, sourceKey, masterKey, before, after) ->
+                    changes.add(new RowChange(after.clone(), Optional.ofNullable(before).map(Object[]::clone), kind)));
+        } catch (Sql e) {
+            throw (SQLException) e.getCause();
+        }
+        previewIndex.apply(plan);
+        mergedTotal += plan.merged();
+        mastersRemovedTotal += plan.mastersRemoved();
+        return new WritePreview(new WriteResult(plan.inserted(), plan.updated(), plan.unchanged(), plan.merged()), changes);
+    }
+
+    /** A preview of a destination whose table does not exist yet counts none. */
+    @Override
+    public java.util.OptionalLong countRows() {
+        return storedMasters ? super.countRows() : java.util.OptionalLong.of(0);
     }
 }

@@ -94,10 +94,21 @@ final class JdbcDestination implements Destination {
         Target t = target(schema, spec, false);
         Names names = t.names();
         WriteSpec previewSpec = new WriteSpec(spec.table(), spec.key(), spec.mode(), spec.syncName(), false, false);
+        if (dedup.isPresent()) {
+            // the run's planner against the stored masters, lineage and index (missing ones: empty), writing nothing
+            checkDedup(schema, spec, t.key());
+            boolean index = tableExists(beside(names, "__links")) && tableExists(beside(names, "__match_keys"));
+            return DedupWriter.preview(settings, names, schema, t.key(), previewSpec, dedup.get(), tableExists(names), index);
+        }
         if (!tableExists(names)) return new MissingTablePreview(names, schema, t.key(), spec.mode());
         return names.dialect() == Dialect.POSTGRES
                 ? new PostgresWriter(settings, names, schema, t.key(), previewSpec)
                 : new RowWriter(settings, names, schema, t.key(), previewSpec);
+    }
+
+    /** A table beside the destination table (the dedup lineage and index). */
+    private static Names beside(Names names, String suffix) {
+        return new Names(names.schema(), names.table() + suffix, names.table() + suffix, names.dialect());
     }
 
     private record Target(Names names, List<String> key) {

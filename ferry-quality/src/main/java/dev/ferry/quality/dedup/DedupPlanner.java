@@ -98,12 +98,18 @@ public final class DedupPlanner {
 
     /**
      * A change to a master's row, replayed once the stored masters it needs are loaded: fold a record's row, or
-     * (when {@code row} is null) the row of master {@code from}, into master {@code into}.
+     * (when {@code row} is null) the row of master {@code from}, into master {@code into}. {@code sourceKey} and
+     * {@code kind}: the record folded and why ("updated", "merged"), for {@link MasterChanges}.
      */
-    private record Fold(String into, Object[] row, String from) {
+    private record Fold(String into, Object[] row, String from, String sourceKey, String kind) {
     }
 
     public DedupPlan plan(List<Object[]> batchRows, DedupIndex index) {
+        return plan(batchRows, index, MasterChanges.NONE);
+    }
+
+    /** The plan, telling {@code changes} each change to a master row as it is made (a preview's samples). */
+    public DedupPlan plan(List<Object[]> batchRows, DedupIndex index, MasterChanges changes) {
         // the last row per key wins inside a batch, as for upserts
         Map<String, Object[]> rows = new LinkedHashMap<>();
         for (Object[] r : batchRows) rows.put(keyOf(r), r);
@@ -179,7 +185,7 @@ public final class DedupPlanner {
                 }
                 String master = find(parent, known.masterKey());
                 oldBlockKeys.put(key, rules.blockingKeys(Features.decode(known.features(), size)));
-                folds.add(new Fold(master, row, null));
+                folds.add(new Fold(master, row, null, key, "updated"));
                 dirty.add(master);
                 linkBySource.put(key, new DedupPlan.Link(key, master, "updated", 1.0, hash, encoded.get(key), keysOf.get(key)));
                 updated++;
@@ -207,18 +213,19 @@ public final class DedupPlanner {
                 masterRows.put(master, row.clone());
                 dirty.add(master);
                 inserted++;
+                changes.changed("inserted", key, master, null, row);
             } else {
                 TreeSet<String> ms = new TreeSet<>(matchedMasters.keySet());
                 master = ms.first();
                 how = matchedMasters.get(master);
                 for (String other : ms.tailSet(master, false)) {
                     // two masters meet through this record: fold the other into the survivor
-                    folds.add(new Fold(master, null, other));
+                    folds.add(new Fold(master, null, other, null, null));
                     parent.put(other, master);
                     removed.add(other);
                     if (matchedMasters.get(other).score() > how.score()) how = matchedMasters.get(other);
                 }
-                folds.add(new Fold(master, row, null));
+                folds.add(new Fold(master, row, null, key, "merged"));
                 dirty.add(master);
                 merged++;
             }
@@ -241,7 +248,9 @@ public final class DedupPlanner {
         for (Fold f : folds) {
             Object[] base = masterRows.get(f.into());
             if (f.row() != null) {
-                masterRows.put(f.into(), base == null ? f.row().clone() : strategy.apply(base, f.row(), keyIndexes));
+                Object[] after = base == null ? f.row().clone() : strategy.apply(base, f.row(), keyIndexes);
+                masterRows.put(f.into(), after);
+                changes.changed(f.kind(), f.sourceKey(), f.into(), base, after);
             } else {
                 Object[] gone = masterRows.get(f.from());
                 if (base != null && gone != null) masterRows.put(f.into(), strategy.apply(base, gone, keyIndexes));
