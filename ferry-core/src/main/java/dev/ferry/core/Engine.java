@@ -507,32 +507,9 @@ public final class Engine {
             }
             return true;
         }
-        List<Thread> threads = new ArrayList<>();
-        boolean[] completed = new boolean[pass.lanes.size()];
-        Throwable[] failure = new Throwable[1];
-        for (int i : open) {
-            Optional<String> after = pass.lanes.get(i).after();
-            threads.add(Thread.ofPlatform().name("ferry-lane-" + i + "-" + pass.run.runId()).start(() -> {
-                try {
-                    completed[i] = runLane(pass, source, i, laneSpec(pass, i), after, pass.plan.bases().get(i), writers.get(i));
-                } catch (Throwable t) {
-                    synchronized (failure) {
-                        if (failure[0] == null) failure[0] = t;
-                    }
-                } finally {
-                    if (!completed[i]) pass.stop = true;
-                }
-            }));
-        }
-        try {
-            for (Thread t : threads) t.join();
-        } finally {
-            pass.stop = true;
-            for (Thread t : threads) t.join();
-        }
-        if (failure[0] instanceof RuntimeException re) throw re;
-        if (failure[0] instanceof Error err) throw err;
-        if (failure[0] != null) throw new SyncException(ErrorClassifier.describe(failure[0]), failure[0]);
+        boolean[] completed = LaneThreads.runAll(open, i -> "ferry-lane-" + i + "-" + pass.run.runId(),
+                i -> runLane(pass, source, i, laneSpec(pass, i), pass.lanes.get(i).after(), pass.plan.bases().get(i), writers.get(i)),
+                () -> pass.stop = true);
         for (int i : open) if (!completed[i]) return false;
         return true;
     }

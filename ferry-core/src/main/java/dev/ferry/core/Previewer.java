@@ -137,33 +137,20 @@ public final class Previewer {
         List<DestinationWriter> writers = new ArrayList<>();
         writers.add(first);
         long[] read = new long[lanes.size()];
-        Throwable[] failure = new Throwable[1];
-        List<Thread> threads = new ArrayList<>();
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < lanes.size(); i++) all.add(i);
         try {
             for (int i = 1; i < lanes.size(); i++) writers.add(retrier.call(() -> destination.openPreview(schema, writeSpec)));
-            for (int i = 0; i < lanes.size(); i++) {
-                int lane = i;
-                threads.add(Thread.ofPlatform().name("ferry-preview-lane-" + i).start(() -> {
-                    try {
-                        read[lane] = read(job, source, spec.withRanges(lanes.ranges().get(lane)), Optional.empty(),
-                                writers.get(lane), retrier, tally);
-                    } catch (Throwable t) {
-                        synchronized (failure) {
-                            if (failure[0] == null) failure[0] = t;
-                        }
-                    }
-                }));
-            }
-            for (Thread t : threads) t.join();
+            LaneThreads.runAll(all, i -> "ferry-preview-lane-" + i, lane -> {
+                read[lane] = read(job, source, spec.withRanges(lanes.ranges().get(lane)), Optional.empty(), writers.get(lane), retrier, tally);
+                return true;
+            }, () -> { });
         } catch (InterruptedException e) {
-            threads.forEach(Thread::interrupt);
             Thread.currentThread().interrupt();
             throw new SyncException("interrupted", e);
         } finally {
             for (int i = 1; i < writers.size(); i++) writers.get(i).close();
         }
-        if (failure[0] instanceof RuntimeException re) throw re;
-        if (failure[0] != null) throw new SyncException(ErrorClassifier.describe(failure[0]), failure[0]);
         long total = 0;
         for (long r : read) total += r;
         return total;
