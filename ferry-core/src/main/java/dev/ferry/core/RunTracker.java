@@ -90,9 +90,30 @@ final class RunTracker {
         long step = Math.max(batchSize, c.total() > 0 ? c.total() / 10 : 10 * batchSize);
         if (c.processed() < nextLiveHeapSample) return;
         nextLiveHeapSample = c.processed() + step;
+        // System.gc() rather than the histogram's own collection: the parallel collector compacts fully only for the
+        // former; after the latter, "used" may count a dense prefix of dead objects left in place (filler arrays)
         System.gc();
         long used = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         stats.merge("liveHeapBytes", used, (a, b) -> Math.max(((Number) a).longValue(), ((Number) b).longValue()));
+        if (LIVE_HEAP_HISTOGRAMS != null) writeHistogram(c.processed());
+    }
+
+    /**
+     * With -Dferry.liveHeapHistograms=DIR as well: each sample also writes the live objects by class (jcmd's
+     * GC.class_histogram) to DIR/live-&lt;rows processed&gt;.txt, so two samples or two runs can be diffed class by class.
+     */
+    private static final String LIVE_HEAP_HISTOGRAMS = System.getProperty("ferry.liveHeapHistograms");
+
+    private static void writeHistogram(long processed) {
+        try {
+            Object histogram = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[]{new String[0]}, new String[]{String[].class.getName()});
+            java.nio.file.Files.writeString(java.nio.file.Path.of(LIVE_HEAP_HISTOGRAMS,
+                    String.format(java.util.Locale.ROOT, "live-%012d.txt", processed)), String.valueOf(histogram));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write the class histogram to " + LIVE_HEAP_HISTOGRAMS + ": " + e, e);
+        }
     }
 
     /** Peak heap use of this JVM so far (all heap pools): shows that memory stays bounded by batch size, not table size. */
