@@ -64,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
             + SHARED_SQL + " found above the current directory or the jar, else a bundled copy") Path sqlFile;
     @Option(names = "--schema-prefix", defaultValue = "bench", description = "Schemas <prefix>_src, <prefix>_dst, <prefix>_raw; MariaDB database <prefix>_dst (default ${DEFAULT-VALUE})") String prefix;
     @Option(names = "--heap", defaultValue = "512m", description = "-Xmx of every Ferry run, so peak heaps compare (default ${DEFAULT-VALUE})") String heap;
-    @Option(names = "--java-opts", defaultValue = "-XX:+UseParallelGC", description = "More JVM options for the Ferry runs, space-separated (default ${DEFAULT-VALUE}, as ./ferry)") String javaOpts;
+    @Option(names = "--java-opts", defaultValue = "-XX:+UseParallelGC -XX:TieredStopAtLevel=1", description = "More JVM options for the Ferry runs, space-separated (default ${DEFAULT-VALUE}, as ./ferry)") String javaOpts;
     @Option(names = "--work-dir", defaultValue = ".ferry/bench", description = "Sync files and state stores of the runs (default ${DEFAULT-VALUE})") Path workDir;
     @Option(names = "--ferry-jar", description = "The packaged CLI to run (default: the jar this command runs from)") Path ferryJarOption;
     @Option(names = "--only", split = ",", paramLabel = "STEP", description = "Run only these steps (baseline always runs): "
