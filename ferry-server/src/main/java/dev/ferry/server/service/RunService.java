@@ -384,9 +384,12 @@ public class RunService {
             String lastSuccess = null;
             for (RunRow r : rows) {
                 Optional<RunInfo> info = store.findRun(r.runId());
-                String status = info.map(i -> i.status().label()).orElse(r.status());
+                // as in view(): the server's row says whether the run has ended (its timeline is whole then)
+                boolean ended = !r.active() && info.isPresent() && info.get().status().finished();
+                String status = info.isPresent() && r.active() != info.get().status().finished()
+                        ? info.get().status().label() : r.status();
                 if (lastStatus == null) lastStatus = status;
-                if (info.isEmpty() || !info.get().status().finished()) continue;
+                if (!ended) continue;
                 RunInfo i = info.get();
                 finished++;
                 if (i.status() == RunStatus.FAILED) failed++;
