@@ -357,7 +357,7 @@ class BidiH2Test {
      * again; the journalled decision is applied instead.
      */
     @ParameterizedTest
-    @ValueSource(longs = {11, 12, 13, 14, 15, 16})
+    @ValueSource(longs = {11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22})
     void aCrashBetweenWritingBAndAConvergesToTheUninterruptedRun(long seed) throws SQLException {
         String policy = "conflicts: {strategy: merge, fields: {name: merge}, merge: {numbers: sum_of_changes, text: concat, sets: [tags]}}";
         BidiJob job = job(policy);
