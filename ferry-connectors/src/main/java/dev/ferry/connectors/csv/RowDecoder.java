@@ -6,14 +6,17 @@ import dev.ferry.spi.Schema;
 
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns a record's cells into a typed row following the schema. Missing trailing cells read as null; extra cells
- * are an error unless they are all empty (trailing delimiters). A record with a cell that does not parse as its
- * column's type, or with too many fields, is a {@link BadRow} naming the file, line, column, value and the
+ * Turns a record's cells into a typed row following the schema. Too few cells are an error (a line broken by an
+ * unquoted newline, a lost delimiter: padding it with nulls would land half a record) unless only columns with a
+ * blank header name at the end are missing (a header with a trailing delimiter); extra cells are an error unless
+ * they are all empty (trailing delimiters). A record with a cell that does not parse as its column's type, or with
+ * too few or too many fields, is a {@link BadRow} naming the file, line, column, value and the
  * declaration that would fix it; the caller dead-letters it or stops the run (source.badRows), never drops it.
  */
 final class RowDecoder {
@@ -23,14 +26,18 @@ final class RowDecoder {
     private final String columnsKey;
     private final boolean[] inferred;
     private final int inferRows;
+    private final int requiredCells;
 
-    RowDecoder(Schema schema, Set<String> nullValues, String where, String columnsKey, boolean[] inferred, int inferRows) {
+    /** requiredCells: the fewest cells a record may have (columns after it have a blank header name). */
+    RowDecoder(Schema schema, Set<String> nullValues, String where, String columnsKey, boolean[] inferred, int inferRows,
+               int requiredCells) {
         this.schema = schema;
         this.nullValues = nullValues;
         this.where = where;
         this.columnsKey = columnsKey;
         this.inferred = inferred.clone();
         this.inferRows = inferRows;
+        this.requiredCells = requiredCells;
     }
 
     /** Whether an unquoted/quoted cell is null: quoting marks a literal, so only unquoted cells can be null markers. */
@@ -74,7 +81,7 @@ final class RowDecoder {
 
     Object[] decode(CsvScan.Cells cells) throws BadRow {
         int n = schema.size();
-        String problem = cells.size() > n ? extraCellsProblem(cells) : null;
+        String problem = cells.size() > n ? extraCellsProblem(cells) : cells.size() < requiredCells ? missingCellsProblem(cells) : null;
         Object[] row = new Object[n];
         for (int i = 0; i < n && i < cells.size(); i++) {
             String text = cells.text()[i];
@@ -132,6 +139,13 @@ final class RowDecoder {
             }
         }
         return null;
+    }
+
+    private String missingCellsProblem(CsvScan.Cells cells) {
+        List<String> missing = schema.names().subList(cells.size(), requiredCells);
+        return where + " line " + cells.line() + " has " + cells.size() + " fields but there are " + schema.size()
+                + " columns (no value for " + String.join(", ", missing) + "); the line may be broken by a newline"
+                + " outside quotes or miss a delimiter: quote values that contain newlines or delimiters";
     }
 
     static String abbreviate(String s) {

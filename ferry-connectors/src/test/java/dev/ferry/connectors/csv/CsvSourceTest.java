@@ -211,20 +211,21 @@ class CsvSourceTest {
     }
 
     @Test
-    void raggedRowsGetNullsButExtraValuesNameTheLine() throws IOException {
+    void raggedRowsAreBadRowsNamingTheLineButATrailingBlankHeaderIsOptional() throws IOException {
         Path file = write("r.csv", "a,b,c\n1,2\n3,4,5,,\n6,7,8,9\n");
         try (Source source = open(config(file, Map.of("badRows", "fail")))) {
             assertThatThrownBy(() -> source.plan(spec(10)))
                     .isInstanceOf(SyncException.class)
-                    .hasMessageContaining("line 4 has 4 fields but there are 3 columns (field 4 is '9')");
-            try (SourceReader reader = source.open(spec(2), Optional.empty())) {
-                assertThat(reader.next().orElseThrow().rows()).extracting(MessyCsv::list)
-                        .containsExactly(java.util.Arrays.asList(1L, 2L, null), List.of(3L, 4L, 5L));
-            }
+                    .hasMessageContaining("line 2 has 2 fields but there are 3 columns (no value for c)");
         }
         try (Source source = open(config(file, Map.of()));
              SourceReader reader = source.open(spec(2), Optional.empty())) {
-            reader.next();
+            Batch first = reader.next().orElseThrow();
+            assertThat(first.rows()).extracting(MessyCsv::list).containsExactly(List.of(3L, 4L, 5L));
+            assertThat(first.rejected()).singleElement().satisfies(r -> {
+                assertThat(r.reason()).contains("line 2 has 2 fields but there are 3 columns (no value for c)");
+                assertThat(r.payload()).containsEntry("a", "1").containsEntry("b", "2");
+            });
             Batch last = reader.next().orElseThrow();
             assertThat(last.rows()).isEmpty();
             assertThat(last.rejected()).singleElement().satisfies(r -> {
@@ -233,6 +234,44 @@ class CsvSourceTest {
             });
             assertThat(reader.next()).isEmpty();
         }
+        Path trailing = write("t.csv", "a,b,\n1,2\n3,4,\n");
+        try (Source source = open(config(trailing, Map.of("badRows", "fail")))) {
+            assertThat(readAll(source, spec(10), Optional.empty()))
+                    .containsExactly(java.util.Arrays.asList(1L, 2L, null), java.util.Arrays.asList(3L, 4L, null));
+        }
+    }
+
+    /** Lines cut short or split by an unquoted newline, at random: each becomes a rejected record, none lands padded. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4})
+    void brokenLinesAreRejectedNeverLandedHalf(long seed) throws IOException {
+        java.util.Random random = new java.util.Random(seed);
+        StringBuilder csv = new StringBuilder("id,name,amount,note\n");
+        List<List<Object>> expected = new java.util.ArrayList<>();
+        int broken = 0;
+        for (int id = 1; id <= 200; id++) {
+            String name = "n" + random.nextInt(1000);
+            long amount = random.nextInt(100_000);
+            String note = "x" + random.nextInt(1000);
+            switch (random.nextInt(10)) {
+                case 0 -> { csv.append(id).append(',').append(name).append(',').append(amount).append('\n'); broken++; }
+                case 1 -> { // an unquoted newline inside name: two short lines
+                    csv.append(id).append(",").append(name).append("\nrest,").append(amount).append(',').append(note).append('\n');
+                    broken += 2;
+                }
+                default -> {
+                    csv.append(id).append(',').append(name).append(',').append(amount).append(',').append(note).append('\n');
+                    expected.add(List.of((long) id, name, amount, note));
+                }
+            }
+        }
+        Path file = write("broken" + seed + ".csv", csv.toString());
+        List<RejectedRecord> rejected = new java.util.ArrayList<>();
+        Map<String, Object> columns = Map.of("id", "bigint", "name", "string", "amount", "bigint", "note", "string");
+        try (Source source = open(config(file, Map.of("columns", columns)))) {
+            assertThat(readAll(source, spec(17), Optional.empty(), rejected)).containsExactlyElementsOf(expected);
+        }
+        assertThat(rejected).hasSize(broken).allSatisfy(r -> assertThat(r.reason()).contains("fields but there are 4 columns"));
     }
 
     @Test
