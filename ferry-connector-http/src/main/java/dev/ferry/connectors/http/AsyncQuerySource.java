@@ -335,9 +335,9 @@ final class AsyncQuerySource implements Source {
                         continue;
                     }
                     try {
-                        rows.add(Json.row(records.get(i), s, Map.of(), shown + " row " + (i + 1)));
+                        rows.add(Json.keyedRow(records.get(i), s, Map.of(), spec.key(), shown + " row " + (i + 1)));
                     } catch (dev.ferry.spi.RecordException e) {
-                        rejected.add(Json.rejected(records.get(i), s, Map.of(), spec.key(), e));
+                        rejected.add(Json.rejected(records.get(i), s, Map.of(), spec.key(), shown + " row " + (i + 1), e));
                     }
                 }
                 String next = HttpSource.nextMarker(settings.results().pagination(), page, marker, records.size());

@@ -256,10 +256,10 @@ final class HttpSource implements Source {
                 List<dev.ferry.spi.RejectedRecord> rejected = new ArrayList<>();
                 for (int i = 0; i < records.size(); i++) {
                     try {
-                        rows.add(Json.row(records.get(i), s, settings.paths(), shown + " record " + (i + 1)));
+                        rows.add(Json.keyedRow(records.get(i), s, settings.paths(), spec.key(), shown + " record " + (i + 1)));
                     } catch (dev.ferry.spi.RecordException e) {
                         // a value that does not fit its column: a dead letter with the reason, the page goes on
-                        rejected.add(Json.rejected(records.get(i), s, settings.paths(), spec.key(), e));
+                        rejected.add(Json.rejected(records.get(i), s, settings.paths(), spec.key(), shown + " record " + (i + 1), e));
                     }
                 }
                 String next = nextMarker(page, marker, records.size());
