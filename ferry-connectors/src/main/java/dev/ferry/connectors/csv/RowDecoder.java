@@ -73,7 +73,10 @@ final class RowDecoder {
             for (int k = 0; k < keyIndexes.length; k++) {
                 if (k > 0) sb.append('|');
                 int i = keyIndexes[k];
-                sb.append(partial[i] != null ? CsvTypes.encode(partial[i]) : i < cells.size() ? cells.text()[i] : "");
+                String part = partial[i] != null ? CsvTypes.encode(partial[i]) : i < cells.size() ? cells.text()[i] : "";
+                // dead letters are kept one per key: rows without a key are told apart by their line
+                if (part.isBlank()) return "(no key) line " + cells.line();
+                sb.append(part);
             }
             return sb.toString();
         }
@@ -100,6 +103,16 @@ final class RowDecoder {
         }
         if (problem != null) throw new BadRow(problem, row, cells);
         return row;
+    }
+
+    /** A decoded row without a value in a key column cannot be matched in the destination: a bad row naming the column. */
+    void requireKey(Object[] row, CsvScan.Cells cells, int[] keyIndexes) throws BadRow {
+        for (int i : keyIndexes) {
+            if (row[i] == null) {
+                throw new BadRow(where + " line " + cells.line() + ": no value for key column " + schema.column(i).name()
+                        + "; every row needs its source.key columns", row, cells);
+            }
+        }
     }
 
     private String hint(int index, String text) {

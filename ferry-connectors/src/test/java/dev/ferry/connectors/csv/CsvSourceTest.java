@@ -241,6 +241,17 @@ class CsvSourceTest {
         }
     }
 
+    @Test
+    void rowsWithoutAKeyAreRejectedEachUnderItsOwnLine() throws IOException {
+        Path file = write("nokey.csv", "id,name\n1,a\n,b\n,c\n4,d\n");
+        List<RejectedRecord> rejected = new ArrayList<>();
+        try (Source source = open(config(file, Map.of("columns", Map.of("id", "string"))))) {
+            assertThat(readAll(source, spec(10), Optional.empty(), rejected)).containsExactly(List.of("1", "a"), List.of("4", "d"));
+        }
+        assertThat(rejected).extracting(RejectedRecord::key).containsExactly("(no key) line 3", "(no key) line 4");
+        assertThat(rejected).allSatisfy(r -> assertThat(r.reason()).contains("no value for key column id"));
+    }
+
     /** Lines cut short or split by an unquoted newline, at random: each becomes a rejected record, none lands padded. */
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4})

@@ -46,7 +46,7 @@ final class MessyCsv {
             List<String> cells = new ArrayList<>();
             // the first row always has every value so inference sees each type
             boolean full = i == 0;
-            add(typed, cells, r, full, ids.get(i), String.valueOf(ids.get(i)));
+            add(typed, cells, r, true, ids.get(i), String.valueOf(ids.get(i))); // the key: a row without one is a bad row
             String name = name(r);
             add(typed, cells, r, full, name, name);
             BigDecimal amount = BigDecimal.valueOf(r.nextInt(2_000_000) - 1_000_000, 2);
