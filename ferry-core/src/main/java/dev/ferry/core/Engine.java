@@ -93,8 +93,9 @@ public final class Engine {
             String what = ErrorClassifier.describe(e);
             log.error("run={} failed ({}): {}", runId, kind, what, log.isDebugEnabled() ? e : null);
             run.finish(RunStatus.FAILED, "failed in phase " + run.phase().label()
-                    + (kind == ErrorKind.TRANSIENT ? " after " + job.retry().maxAttempts() + " attempts" : "")
-                    + "; the checkpoint is kept, run again to resume", what);
+                    + (kind == ErrorKind.TRANSIENT ? " after " + job.retry().maxAttempts() + " attempts; the checkpoint is kept, run again to resume"
+                    // running again as is fails the same way: the cause needs fixing first
+                    : "; fix the cause above, then run again (it resumes from the checkpoint)"), what);
             if (e instanceof LeaseLostException) lease = null;
         } catch (Error e) {
             run.finish(RunStatus.FAILED, "failed", e.toString());

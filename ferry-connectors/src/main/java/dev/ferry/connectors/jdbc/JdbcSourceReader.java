@@ -18,6 +18,8 @@ import java.util.Optional;
 
 /**
  * Keyset pages: {@code WHERE (cursor filter) AND (k1,k2) > (?,?) ORDER BY k1,k2 LIMIT n}, never OFFSET.
+ * Each page reads one row more than it delivers: keyset paging skips the rest of a key that straddles two pages, so
+ * a key that is not unique (a row after the page's last with the same key) stops the run instead of losing rows.
  * Owns its connection (it runs on the engine's reader thread); after a failure the next call reconnects
  * and continues after the last key it returned.
  */
@@ -26,6 +28,7 @@ final class JdbcSourceReader implements SourceReader {
     private final Dialect dialect;
     private final Schema schema;
     private final int[] keyIndexes;
+    private final List<String> keyNames;
     private final List<ColumnType> keyTypes = new ArrayList<>();
     private final Values.Reader[] readers;
     private final JdbcSource.Filter filter;
@@ -43,6 +46,7 @@ final class JdbcSourceReader implements SourceReader {
         this.dialect = source.settings().dialect();
         this.batchSize = spec.batchSize();
         this.keyIndexes = new int[spec.key().size()];
+        this.keyNames = List.copyOf(spec.key());
         List<String> keyCols = new ArrayList<>();
         for (int i = 0; i < keyIndexes.length; i++) {
             Column c = source.column(spec.key().get(i), "key");
@@ -55,7 +59,7 @@ final class JdbcSourceReader implements SourceReader {
         List<String> cols = new ArrayList<>();
         for (Column c : schema.columns()) cols.add(dialect.quoteExact(c.name()));
         String select = "SELECT " + String.join(", ", cols) + " FROM " + source.from();
-        String orderBy = " ORDER BY " + String.join(", ", keyCols) + " LIMIT " + batchSize;
+        String orderBy = " ORDER BY " + String.join(", ", keyCols) + " LIMIT " + (batchSize + 1);
         String where = filter.sql();
         this.firstPageSql = select + (where.isEmpty() ? "" : " WHERE " + where) + orderBy;
         String after = keyAfter(keyCols);
@@ -115,6 +119,7 @@ final class JdbcSourceReader implements SourceReader {
                             row[i] = v;
                             bytes += v instanceof String s ? s.length() + 4 : v instanceof byte[] b ? b.length + 4 : 8;
                         }
+                        if (!rows.isEmpty() && keyIndexes.length > 0) requireNewKey(rows.get(rows.size() - 1), row);
                         rows.add(row);
                     }
                 }
@@ -124,10 +129,10 @@ final class JdbcSourceReader implements SourceReader {
                 done = true;
                 return Optional.empty();
             }
-            if (rows.size() < batchSize) done = true;
+            if (rows.size() <= batchSize) done = true;
+            else rows.remove(batchSize); // the look-ahead row: the next page starts with it
             Object[] last = rows.get(rows.size() - 1);
-            Object[] key = new Object[keyIndexes.length];
-            for (int i = 0; i < key.length; i++) key[i] = last[keyIndexes[i]];
+            Object[] key = key(last);
             lastKey = key;
             return Optional.of(new Batch(seq++, schema, rows, Values.encodeKey(key), bytes));
         } catch (SQLException e) {
@@ -139,6 +144,29 @@ final class JdbcSourceReader implements SourceReader {
             throw new SyncException("cannot read " + source.what() + " from " + source.settings().safeUrl() + ": "
                     + Jdbc.firstLine(e.getMessage()), e);
         }
+    }
+
+    private Object[] key(Object[] row) {
+        Object[] key = new Object[keyIndexes.length];
+        for (int i = 0; i < key.length; i++) key[i] = row[keyIndexes[i]];
+        return key;
+    }
+
+    /** Rows come in key order: a row with its predecessor's key means source.key does not identify a row. */
+    private void requireNewKey(Object[] previous, Object[] row) {
+        Object[] key = key(row);
+        if (java.util.Arrays.deepEquals(key(previous), key)) throw notUnique(source, keyNames(), Values.encodeKey(key));
+    }
+
+    /** The key as the sync file names it. */
+    private List<String> keyNames() {
+        return keyNames;
+    }
+
+    static SyncException notUnique(JdbcSource source, List<String> key, String value) {
+        return new SyncException("source.key " + key + " is not unique in " + source.what() + ": key " + value
+                + " is on more than one row, and rows that share a key would be lost or overwrite each other; set"
+                + " source.key to columns that identify one row (e.g. its primary key)");
     }
 
     @Override
