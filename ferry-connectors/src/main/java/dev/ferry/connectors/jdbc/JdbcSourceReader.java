@@ -115,7 +115,12 @@ final class JdbcSourceReader implements SourceReader {
                     while (rs.next()) {
                         Object[] row = new Object[n];
                         for (int i = 0; i < n; i++) {
-                            Object v = readers[i].read(rs, i + 1);
+                            Object v;
+                            try {
+                                v = readers[i].read(rs, i + 1);
+                            } catch (Values.NotBoolean e) {
+                                throw notBoolean(schema.column(i).name(), e.value);
+                            }
                             row[i] = v;
                             bytes += v instanceof String s ? s.length() + 4 : v instanceof byte[] b ? b.length + 4 : 8;
                         }
@@ -161,6 +166,12 @@ final class JdbcSourceReader implements SourceReader {
     /** The key as the sync file names it. */
     private List<String> keyNames() {
         return keyNames;
+    }
+
+    private SyncException notBoolean(String column, int value) {
+        return new SyncException("column " + column + " of " + source.what() + " is tinyint(1), read as a boolean, but holds "
+                + value + " (only 0 and 1 are booleans; it would land as true); read it as a number with source.query, e.g."
+                + " select …, CAST(" + column + " AS SIGNED) AS " + column + " from …");
     }
 
     static SyncException notUnique(JdbcSource source, List<String> key, String value) {

@@ -34,6 +34,16 @@ final class Values {
         Object read(ResultSet rs, int i) throws SQLException;
     }
 
+    /** A MariaDB tinyint(1) value other than 0/1: reading it as a boolean would turn it into true. */
+    static final class NotBoolean extends RuntimeException {
+        final int value;
+
+        NotBoolean(int value) {
+            super("holds " + value + ", not 0 or 1", null, false, false);
+            this.value = value;
+        }
+    }
+
     static Column column(ResultSetMetaData md, int i, Dialect dialect) throws SQLException {
         String name = md.getColumnLabel(i);
         String typeName = md.getColumnTypeName(i) == null ? "" : md.getColumnTypeName(i).toLowerCase(Locale.ROOT);
@@ -97,10 +107,18 @@ final class Values {
     static Reader reader(ColumnType type, Dialect dialect) {
         return switch (type) {
             case STRING, TEXT, JSON -> ResultSet::getString;
-            case BOOLEAN -> (rs, i) -> {
-                boolean v = rs.getBoolean(i);
-                return rs.wasNull() ? null : v;
-            };
+            case BOOLEAN -> dialect == Dialect.MARIADB
+                    // MariaDB's BOOLEAN is tinyint(1), which holds -128..127: only 0 and 1 are booleans
+                    ? (rs, i) -> {
+                        int v = rs.getInt(i);
+                        if (rs.wasNull()) return null;
+                        if (v != 0 && v != 1) throw new NotBoolean(v);
+                        return v == 1;
+                    }
+                    : (rs, i) -> {
+                        boolean v = rs.getBoolean(i);
+                        return rs.wasNull() ? null : v;
+                    };
             case SMALLINT -> (rs, i) -> {
                 short v = rs.getShort(i);
                 return rs.wasNull() ? null : v;
