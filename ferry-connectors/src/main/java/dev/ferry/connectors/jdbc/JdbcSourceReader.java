@@ -4,6 +4,7 @@ import dev.ferry.spi.Batch;
 import dev.ferry.spi.Column;
 import dev.ferry.spi.ColumnType;
 import dev.ferry.spi.ReadSpec;
+import dev.ferry.spi.RejectedRecord;
 import dev.ferry.spi.Schema;
 import dev.ferry.spi.SourceReader;
 import dev.ferry.spi.SyncException;
@@ -13,7 +14,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -105,6 +108,9 @@ final class JdbcSourceReader implements SourceReader {
                 if (dialect == Dialect.POSTGRES) connection.setAutoCommit(false);
             }
             List<Object[]> rows = new ArrayList<>(Math.min(batchSize, 100_000));
+            List<RejectedRecord> rejected = new ArrayList<>();
+            List<Object[]> keys = new ArrayList<>(Math.min(batchSize + 1, 100_001)); // of every row read, in order
+            boolean lastRejected = false;
             long bytes = 0;
             try (PreparedStatement ps = connection.prepareStatement(lastKey == null ? firstPageSql : nextPageSql)) {
                 ps.setFetchSize(Math.min(batchSize, source.fetchSize()));
@@ -114,32 +120,47 @@ final class JdbcSourceReader implements SourceReader {
                     int n = readers.length;
                     while (rs.next()) {
                         Object[] row = new Object[n];
+                        String bad = null;
                         for (int i = 0; i < n; i++) {
                             Object v;
                             try {
                                 v = readers[i].read(rs, i + 1);
                             } catch (Values.NotBoolean e) {
                                 throw notBoolean(schema.column(i).name(), e.value);
+                            } catch (RuntimeException | SQLException e) {
+                                if (e instanceof SQLException sql && !isDataException(sql)) throw sql;
+                                if (isKey(i)) throw e; // without its key the row cannot even be told apart
+                                if (bad == null) bad = unreadable(rs, i, e);
+                                continue;
                             }
                             row[i] = v;
                             bytes += v instanceof String s ? s.length() + 4 : v instanceof byte[] b ? b.length + 4 : 8;
                         }
-                        if (!rows.isEmpty() && keyIndexes.length > 0) requireNewKey(rows.get(rows.size() - 1), row);
-                        rows.add(row);
+                        Object[] key = key(row);
+                        if (!keys.isEmpty() && keyIndexes.length > 0) requireNewKey(keys.get(keys.size() - 1), key);
+                        keys.add(key);
+                        lastRejected = bad != null;
+                        if (bad == null) rows.add(row);
+                        else rejected.add(new RejectedRecord(Values.encodeKey(key), bad, texts(rs)));
                     }
                 }
             }
             if (dialect == Dialect.POSTGRES) connection.commit();
-            if (rows.isEmpty()) {
+            if (keys.isEmpty()) {
                 done = true;
                 return Optional.empty();
             }
-            if (rows.size() <= batchSize) done = true;
-            else rows.remove(batchSize); // the look-ahead row: the next page starts with it
-            Object[] last = rows.get(rows.size() - 1);
-            Object[] key = key(last);
+            if (keys.size() <= batchSize) {
+                done = true;
+            } else {
+                // the look-ahead row: the next page starts with it
+                keys.remove(batchSize);
+                if (lastRejected) rejected.remove(rejected.size() - 1);
+                else rows.remove(rows.size() - 1);
+            }
+            Object[] key = keys.get(keys.size() - 1);
             lastKey = key;
-            return Optional.of(new Batch(seq++, schema, rows, Values.encodeKey(key), bytes));
+            return Optional.of(new Batch(seq++, schema, rows, Values.encodeKey(key), bytes, Optional.empty(), rejected));
         } catch (SQLException e) {
             Jdbc.rollbackQuietly(connection);
             if (Jdbc.isConnectionError(e)) {
@@ -151,6 +172,31 @@ final class JdbcSourceReader implements SourceReader {
         }
     }
 
+    private boolean isKey(int column) {
+        for (int k : keyIndexes) if (k == column) return true;
+        return false;
+    }
+
+    /** A value the driver cannot turn into its column's type (PostgreSQL's NaN, ±infinity): SQLSTATE class 22. */
+    private static boolean isDataException(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("22");
+    }
+
+    /** Why a value cannot be read, for the row's dead letter: the column, the value as the server prints it. */
+    private String unreadable(ResultSet rs, int column, Exception e) throws SQLException {
+        String text = rs.getString(column + 1);
+        return "column " + schema.column(column).name() + " = '" + text + "' cannot be read as "
+                + schema.column(column).type().name().toLowerCase(java.util.Locale.ROOT) + " (" + Jdbc.firstLine(e.getMessage())
+                + "); the destination has no such value: change it in the source, or convert it in source.query";
+    }
+
+    /** The row as the server prints each value: a dead letter's payload. */
+    private Map<String, String> texts(ResultSet rs) throws SQLException {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < schema.size(); i++) out.put(schema.column(i).name(), rs.getString(i + 1));
+        return out;
+    }
+
     private Object[] key(Object[] row) {
         Object[] key = new Object[keyIndexes.length];
         for (int i = 0; i < key.length; i++) key[i] = row[keyIndexes[i]];
@@ -158,9 +204,8 @@ final class JdbcSourceReader implements SourceReader {
     }
 
     /** Rows come in key order: a row with its predecessor's key means source.key does not identify a row. */
-    private void requireNewKey(Object[] previous, Object[] row) {
-        Object[] key = key(row);
-        if (java.util.Arrays.deepEquals(key(previous), key)) throw notUnique(source, keyNames(), Values.encodeKey(key));
+    private void requireNewKey(Object[] previousKey, Object[] key) {
+        if (java.util.Arrays.deepEquals(previousKey, key)) throw notUnique(source, keyNames(), Values.encodeKey(key));
     }
 
     /** The key as the sync file names it. */

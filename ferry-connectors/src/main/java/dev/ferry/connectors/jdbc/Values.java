@@ -95,7 +95,9 @@ final class Values {
                 case Types.FLOAT, Types.DOUBLE -> type = typeName.equals("float") && dialect == Dialect.MARIADB
                         ? ColumnType.REAL : ColumnType.DOUBLE;
                 case Types.DATE -> type = ColumnType.DATE;
-                case Types.TIME, Types.TIME_WITH_TIMEZONE -> type = ColumnType.TIME;
+                // a time with an offset has no portable type (a plain TIME would drop the offset): its text travels
+                case Types.TIME, Types.TIME_WITH_TIMEZONE -> type = jdbcType == Types.TIME_WITH_TIMEZONE || typeName.equals("timetz")
+                        ? ColumnType.TEXT : ColumnType.TIME;
                 case Types.TIMESTAMP -> type = ColumnType.TIMESTAMP;
                 case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> type = ColumnType.BYTES;
                 default -> type = ColumnType.TEXT; // unknown types travel as their text form
@@ -184,12 +186,21 @@ final class Values {
                 return;
             }
         }
+        if (value instanceof String s && !textual(type)) {
+            // a source value with no Java form of its type (PostgreSQL's NaN) arrives as its text: this row only
+            throw new dev.ferry.spi.RecordException("value '" + s + "' cannot be written as " + type.name().toLowerCase(Locale.ROOT)
+                    + " (the destination has no such value); change it in the source, or convert it in source.query", null);
+        }
         switch (value) {
             case String s -> ps.setString(index, s);
             case byte[] b -> ps.setBytes(index, b);
             case BigDecimal d -> ps.setBigDecimal(index, d);
             default -> ps.setObject(index, value);
         }
+    }
+
+    private static boolean textual(ColumnType type) {
+        return type == ColumnType.STRING || type == ColumnType.TEXT || type == ColumnType.JSON || type == ColumnType.UUID;
     }
 
     static int sqlType(ColumnType type) {
