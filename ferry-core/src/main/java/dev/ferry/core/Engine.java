@@ -97,7 +97,7 @@ public final class Engine {
             run.finish(RunStatus.FAILED, "failed in phase " + run.phase().label()
                     + (kind == ErrorKind.TRANSIENT ? " after " + job.retry().maxAttempts() + " attempts; the checkpoint is kept, run again to resume"
                     // running again as is fails the same way: the cause needs fixing first
-                    : "; fix the cause above, then run again (it resumes from the checkpoint)"), what);
+                    : "; the checkpoint is kept: fix the cause above, then run again to resume"), what);
             if (e instanceof LeaseLostException) lease = null;
         } catch (Error e) {
             run.finish(RunStatus.FAILED, "failed", e.toString());
