@@ -181,13 +181,13 @@ final class CsvSource implements Source {
                 String text = row.text()[i];
                 // blank cells say nothing about the type (and read as null in a typed column)
                 if (text.isBlank() || RowDecoder.isNull(text, row.quoted()[i], settings.nullValues())) continue;
-                guess.observe(text);
+                guess.observe(text, settings.numberText(text));
             }
             columns.add(guess.column(name, sawWholeFile));
         }
         schema = new Schema(columns);
         decoder = new RowDecoder(schema, settings.nullValues(), where, columnsKey, inferred, settings.inferRows(),
-                requiredCells(headerCells, names.size()));
+                requiredCells(headerCells, names.size()), settings::numberText);
         log.debug("{}: inferred {} from {} rows", where, columns, sample.size());
     }
 

@@ -27,10 +27,11 @@ final class RowDecoder {
     private final boolean[] inferred;
     private final int inferRows;
     private final int requiredCells;
+    private final java.util.function.UnaryOperator<String> numberText;
 
     /** requiredCells: the fewest cells a record may have (columns after it have a blank header name). */
     RowDecoder(Schema schema, Set<String> nullValues, String where, String columnsKey, boolean[] inferred, int inferRows,
-               int requiredCells) {
+               int requiredCells, java.util.function.UnaryOperator<String> numberText) {
         this.schema = schema;
         this.nullValues = nullValues;
         this.where = where;
@@ -38,6 +39,7 @@ final class RowDecoder {
         this.inferred = inferred.clone();
         this.inferRows = inferRows;
         this.requiredCells = requiredCells;
+        this.numberText = numberText;
     }
 
     /** Whether an unquoted/quoted cell is null: quoting marks a literal, so only unquoted cells can be null markers. */
@@ -93,7 +95,7 @@ final class RowDecoder {
             // a typed column has no "empty" value: an empty cell (even quoted) is null there
             if (!CsvTypes.isTextual(c.type()) && text.isBlank()) continue;
             try {
-                row[i] = CsvTypes.parse(c, text);
+                row[i] = CsvTypes.parse(c, CsvTypes.isNumeric(c.type()) ? numberText.apply(text) : text);
             } catch (CsvTypes.BadValue bad) {
                 if (problem == null) {
                     problem = where + " line " + cells.line() + ", column " + c.name() + ": '" + abbreviate(text) + "' "
@@ -121,7 +123,10 @@ final class RowDecoder {
         String origin = inferred[index]
                 ? " (the type " + CsvTypes.declaration(c) + " was inferred from the first " + inferRows + " rows)"
                 : " (declared in " + columnsKey + ")";
-        return origin + "; declare " + columnsKey + "." + c.name() + ": " + widened + " and run again";
+        boolean decimalComma = CsvTypes.isNumeric(c.type()) && text.indexOf(',') >= 0 && !CsvTypes.fromDecimalComma(text).equals(text)
+                && numberText.apply(text).equals(text);
+        return origin + "; declare " + columnsKey + "." + c.name() + ": " + widened + " and run again"
+                + (decimalComma ? " (or, if the file writes decimal commas, set source.decimalSeparator: \",\")" : "");
     }
 
     /** The narrowest declaration that holds both the column's values so far and this one. */

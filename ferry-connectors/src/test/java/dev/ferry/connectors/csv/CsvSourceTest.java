@@ -252,6 +252,53 @@ class CsvSourceTest {
         assertThat(rejected).allSatisfy(r -> assertThat(r.reason()).contains("no value for key column id"));
     }
 
+    /**
+     * A continental file (;-separated, 1.234,56): with decimalSeparator "," every form reads as its number, inferred
+     * or declared. Without it, "1,234" in a declared decimal column read as 1234 while "1,5" was refused.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void decimalCommaNumbersReadAsTheirValue(long seed) throws IOException {
+        java.util.Random random = new java.util.Random(seed);
+        StringBuilder csv = new StringBuilder("id;amount;declared\n");
+        List<List<Object>> expected = new ArrayList<>();
+        String[] groupings = {"", ".", " ", "\u00a0", "'"};
+        for (int id = 1; id <= 60; id++) {
+            BigDecimal amount = BigDecimal.valueOf(random.nextLong(-10_000_000_000L, 10_000_000_000L), 2);
+            BigDecimal declared = BigDecimal.valueOf(random.nextLong(0, 10_000_000L), 3);
+            csv.append(id).append(';').append(continental(amount, groupings[random.nextInt(groupings.length)]))
+                    .append(';').append(continental(declared, groupings[random.nextInt(groupings.length)])).append('\n');
+            expected.add(List.of((long) id, amount, declared));
+        }
+        Path file = write("eu" + seed + ".csv", csv.toString());
+        Map<String, Object> options = Map.of("delimiter", ";", "decimalSeparator", ",", "columns", Map.of("declared", "decimal(12,3)"));
+        List<RejectedRecord> rejected = new ArrayList<>();
+        try (Source source = open(config(file, options))) {
+            assertThat(source.schema().column(1).type()).isEqualTo(ColumnType.DECIMAL);
+            List<List<Object>> rows = readAll(source, spec(13), Optional.empty(), rejected);
+            assertThat(rejected).isEmpty();
+            assertThat(rows).hasSize(expected.size());
+            for (int i = 0; i < rows.size(); i++) {
+                assertThat(rows.get(i).get(0)).isEqualTo(expected.get(i).get(0));
+                assertThat((BigDecimal) rows.get(i).get(1)).isEqualByComparingTo((BigDecimal) expected.get(i).get(1));
+                assertThat((BigDecimal) rows.get(i).get(2)).isEqualByComparingTo((BigDecimal) expected.get(i).get(2));
+            }
+        }
+    }
+
+    /** 1234567.5 → "1.234.567,50" (with '.' as the group mark); an empty mark writes no groups. */
+    private static String continental(BigDecimal value, String groupMark) {
+        String plain = value.abs().toPlainString();
+        String whole = plain.contains(".") ? plain.substring(0, plain.indexOf('.')) : plain;
+        String fraction = plain.contains(".") ? plain.substring(plain.indexOf('.') + 1) : "";
+        StringBuilder grouped = new StringBuilder();
+        for (int i = 0; i < whole.length(); i++) {
+            if (i > 0 && (whole.length() - i) % 3 == 0) grouped.append(groupMark);
+            grouped.append(whole.charAt(i));
+        }
+        return (value.signum() < 0 ? "-" : "") + grouped + (fraction.isEmpty() ? "" : "," + fraction);
+    }
+
     /** Lines cut short or split by an unquoted newline, at random: each becomes a rejected record, none lands padded. */
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4})
