@@ -289,6 +289,7 @@ final class AsyncQuerySource implements Source {
         String job;
         boolean jobDone;
         String marker;
+        int fullest; // the most records a results page of this read had
         long delivered;
         long skip;
         boolean ended;
@@ -340,7 +341,8 @@ final class AsyncQuerySource implements Source {
                         rejected.add(Json.rejected(records.get(i), s, Map.of(), spec.key(), shown + " row " + (i + 1), e));
                     }
                 }
-                String next = HttpSource.nextMarker(settings.results().pagination(), page, marker, records.size());
+                String next = HttpSource.nextMarker(settings.results().pagination(), page, marker, records.size(), fullest);
+                fullest = Math.max(fullest, records.size());
                 // the state moves only after the page was read in full: a retry fetches it again
                 marker = next;
                 ended = next == null;
