@@ -1,6 +1,5 @@
 package dev.ferry.cli;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -14,15 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A PostgreSQL numeric with more decimals than the MariaDB column holds (an unconstrained numeric becomes
- * DECIMAL(65,20); numeric(p,s>30) becomes scale 30; or an existing table declares fewer) is rounded by MariaDB
- * without a word: the run succeeds, the value differs, and the next run calls the row unchanged.
- *
- * FAILS TODAY: the row lands rounded (0.1234567890123456789012345 → 0.12345678901234567890) and counts as
- * inserted. Wanted: the row is a dead letter naming column and value ("would be rounded to 20 decimals"), or lands
- * exactly. A fix needs the writers (RowWriter, LOAD DATA, PostgresWriter for an existing narrower table) to know the
- * destination columns' scales and refuse a value that does not fit; not done for lack of time.
+ * DECIMAL(65,20); numeric(p,s>30) becomes scale 30; or an existing table declares fewer) was rounded by MariaDB
+ * without a word: the run succeeded, the value differed, and the next run called the row unchanged. Now the row is a
+ * dead letter naming column, value and scale; the rest lands.
  */
-@Disabled("MariaDB/PostgreSQL destinations round decimals beyond the column's scale silently; see the class comment")
 class DecimalRoundingIT {
     @TempDir Path dir;
 
@@ -49,9 +43,16 @@ class DecimalRoundingIT {
                     state: jdbc:h2:file:%s/state
                     """.formatted(schema, Db.PG_URL, schema, Db.MARIA_URL, schema, dir));
             FerryProcess.Result r = FerryProcess.run(dir, "run", f.toString());
-            long exact = maria.queryLong("SELECT count(*) FROM " + schema + ".dst WHERE id = 2 AND n = " + precise.toPlainString());
-            boolean deadLettered = r.exit() == 3 && r.all().contains("1 failed");
-            assertThat(exact == 1 || deadLettered).as("the value %s landed exactly or is a dead letter: %s", precise, r.all()).isTrue();
+            assertThat(r.exit()).as(r.all()).isEqualTo(3);
+            assertThat(r.all()).contains("1 inserted").contains("1 failed");
+            assertThat(maria.queryLong("SELECT count(*) FROM " + schema + ".dst WHERE id = 2")).as("not landed rounded").isZero();
+            java.util.regex.Matcher id = java.util.regex.Pattern.compile("\\[run ([^\\]]+)]").matcher(r.out());
+            assertThat(id.find()).as(r.out()).isTrue();
+            FerryProcess.Result letters = FerryProcess.run(dir, "--state=jdbc:h2:file:" + dir + "/state", "status", id.group(1), "--json");
+            assertThat(letters.out()).contains("column n = " + precise.toPlainString() + " has " + precise.scale()
+                    + " decimal places but " + schema + ".dst holds 20");
+            pg.exec("DROP SCHEMA " + schema + " CASCADE");
+            maria.exec("DROP DATABASE " + schema);
         }
     }
 }
