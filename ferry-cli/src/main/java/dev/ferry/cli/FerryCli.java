@@ -49,6 +49,9 @@ public final class FerryCli {
         System.setProperty("org.slf4j.simpleLogger.log.dev.ferry", verbose ? "debug" : "warn");
         // Flyway warns that H2 is newer than it was verified with: true, known, and not the user's concern
         System.setProperty("org.slf4j.simpleLogger.log.org.flywaydb", verbose ? "info" : "error");
+        // a failed run's error is printed once, in its summary; the log line and the driver's own warning repeat it
+        System.setProperty("org.slf4j.simpleLogger.log.dev.ferry.core.Engine.failure", verbose ? "error" : "off");
+        System.setProperty("org.slf4j.simpleLogger.log.org.mariadb.jdbc", verbose ? "info" : "error");
         System.exit(execute(args));
     }
 

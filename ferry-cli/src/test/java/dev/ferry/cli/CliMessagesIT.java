@@ -91,6 +91,44 @@ class CliMessagesIT {
     }
 
     @Test
+    void aMistypedDestinationKeyIsAConfigurationProblemNotIgnored() throws Exception {
+        FerryProcess.Result r = FerryProcess.run(dir, "run", file("""
+                source: {type: postgres, url: "jdbc:postgresql://127.0.0.1:5432/test", user: postgres, table: public.t, key: [id]}
+                destination: {type: mariadb, url: "jdbc:mariadb://127.0.0.1:3306/test", user: root, table: t, mdoe: append}""").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("destination.mdoe: unknown key (did you mean 'mode'?)").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aSourceKeyThatIsNotUniqueFailsTheRunNamingKeyAndFixOnce() throws Exception {
+        Db pg = Db.postgres();
+        pg.exec("DROP SCHEMA IF EXISTS qa_cli_dupkey CASCADE");
+        pg.exec("CREATE SCHEMA qa_cli_dupkey");
+        pg.exec("CREATE TABLE qa_cli_dupkey.src (id int, v text)");
+        pg.exec("INSERT INTO qa_cli_dupkey.src VALUES (1, 'a'), (2, 'b'), (2, 'c'), (3, 'd')");
+        FerryProcess.Result r = FerryProcess.run(dir, "run", file("""
+                source: {type: postgres, url: "jdbc:postgresql://127.0.0.1:5432/test", user: postgres, table: qa_cli_dupkey.src, key: [id]}
+                destination: {type: mariadb, url: "jdbc:mariadb://127.0.0.1:3306/test", user: root, table: qa_cli_dupkey}""").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        String message = "source.key [id] is not unique in table qa_cli_dupkey.src: key 2 is on more than one row";
+        assertThat(r.all()).contains(message).contains("set source.key to columns that identify one row").doesNotContain("\tat ");
+        assertThat(r.all().split(java.util.regex.Pattern.quote(message), -1)).as("the error once, not again as a log line").hasSize(2);
+        pg.exec("DROP SCHEMA qa_cli_dupkey CASCADE");
+        pg.close();
+    }
+
+    @Test
+    void aWrongPasswordNamesTheSettingAndQuotesTheServerOnce() throws Exception {
+        FerryProcess.Result r = FerryProcess.run(dir, Map.of("DB_PASSWORD", SECRET), "run", file("""
+                source: {type: mariadb, url: "jdbc:mariadb://127.0.0.1:3306/test", user: root, password: "${DB_PASSWORD}", table: t, key: [id]}
+                destination: {type: h2, url: "jdbc:h2:mem:x", table: t}
+                retry: {maxAttempts: 1}""").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.all()).contains("check source.user/source.password").doesNotContain(SECRET).doesNotContain("\tat ");
+        assertThat(r.all().split("Access denied for user", -1)).as("the server's words once: " + r.all()).hasSize(2);
+    }
+
+    @Test
     void aSecondRunOnTheSameDestinationIsRefusedNamingTheActiveRun() throws Exception {
         Db pg = Db.postgres();
         pg.exec("DROP SCHEMA IF EXISTS it_cli_lease CASCADE");

@@ -40,6 +40,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Engine {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
+    /** A run's failure, on its own logger: the CLI prints the run's error itself and silences this one. */
+    static final Logger failures = LoggerFactory.getLogger(Engine.class.getName() + ".failure");
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -91,10 +93,11 @@ public final class Engine {
         } catch (RuntimeException e) {
             ErrorKind kind = ErrorClassifier.classify(e);
             String what = ErrorClassifier.describe(e);
-            log.error("run={} failed ({}): {}", runId, kind, what, log.isDebugEnabled() ? e : null);
+            failures.error("run={} failed ({}): {}", runId, kind, what, log.isDebugEnabled() ? e : null);
             run.finish(RunStatus.FAILED, "failed in phase " + run.phase().label()
-                    + (kind == ErrorKind.TRANSIENT ? " after " + job.retry().maxAttempts() + " attempts" : "")
-                    + "; the checkpoint is kept, run again to resume", what);
+                    + (kind == ErrorKind.TRANSIENT ? " after " + job.retry().maxAttempts() + " attempts; the checkpoint is kept, run again to resume"
+                    // running again as is fails the same way: the cause needs fixing first
+                    : "; the checkpoint is kept: fix the cause above, then run again to resume"), what);
             if (e instanceof LeaseLostException) lease = null;
         } catch (Error e) {
             run.finish(RunStatus.FAILED, "failed", e.toString());

@@ -56,7 +56,8 @@ public final class ErrorClassifier {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 if (best == null) best = t.getMessage();
-                if (t instanceof SQLException) return best.equals(t.getMessage()) ? best : best + ": " + firstLine(t.getMessage());
+                // the driver's first line once: a message that quotes it already needs no repeat
+                if (t instanceof SQLException) return best.contains(firstLine(t.getMessage())) ? best : best + ": " + firstLine(t.getMessage());
             }
         }
         return best == null ? error.getClass().getSimpleName() : best;

@@ -289,6 +289,7 @@ final class AsyncQuerySource implements Source {
         String job;
         boolean jobDone;
         String marker;
+        int fullest; // the most records a results page of this read had
         long delivered;
         long skip;
         boolean ended;
@@ -335,12 +336,13 @@ final class AsyncQuerySource implements Source {
                         continue;
                     }
                     try {
-                        rows.add(Json.row(records.get(i), s, Map.of(), shown + " row " + (i + 1)));
+                        rows.add(Json.keyedRow(records.get(i), s, Map.of(), spec.key(), shown + " row " + (i + 1)));
                     } catch (dev.ferry.spi.RecordException e) {
-                        rejected.add(Json.rejected(records.get(i), s, Map.of(), spec.key(), e));
+                        rejected.add(Json.rejected(records.get(i), s, Map.of(), spec.key(), shown + " row " + (i + 1), e));
                     }
                 }
-                String next = HttpSource.nextMarker(settings.results().pagination(), page, marker, records.size());
+                String next = HttpSource.nextMarker(settings.results().pagination(), page, marker, records.size(), fullest);
+                fullest = Math.max(fullest, records.size());
                 // the state moves only after the page was read in full: a retry fetches it again
                 marker = next;
                 ended = next == null;

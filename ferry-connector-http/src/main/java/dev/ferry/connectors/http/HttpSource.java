@@ -195,13 +195,13 @@ final class HttpSource implements Source {
         return new ArrayList<>(node.values());
     }
 
-    /** The marker of the page after {@code page}, or null at the end. */
-    String nextMarker(HttpApi.Page page, String marker, int count) {
-        return nextMarker(settings.pagination(), page, marker, count);
+    /** The marker of the page after {@code page}, or null at the end; {@code fullest}: the most records a page had before. */
+    String nextMarker(HttpApi.Page page, String marker, int count, int fullest) {
+        return nextMarker(settings.pagination(), page, marker, count, fullest);
     }
 
     /** The marker of the page after {@code page} under {@code pagination}, or null at the end. */
-    static String nextMarker(Pagination pagination, HttpApi.Page page, String marker, int count) {
+    static String nextMarker(Pagination pagination, HttpApi.Page page, String marker, int count, int fullest) {
         return switch (pagination) {
             case Pagination.None n -> null;
             case Pagination.Cursor c -> {
@@ -215,7 +215,10 @@ final class HttpSource implements Source {
                 yield s.isBlank() ? null : page.uri().resolve(s.strip()).toString();
             }
             case Pagination.LinkHeader l -> linkNext(page).map(s -> page.uri().resolve(s).toString()).orElse(null);
-            case Pagination.Offset o -> count < o.limit() ? null : String.valueOf((marker == null ? 0 : Long.parseLong(marker)) + count);
+            // a page shorter than the limit ends the list only after a fuller page: many APIs cap the page size below
+            // the limit asked for (returning 50 of 100), and every page of theirs is "short"
+            case Pagination.Offset o -> count == 0 || (count < o.limit() && count < fullest) ? null
+                    : String.valueOf((marker == null ? 0 : Long.parseLong(marker)) + count);
             case Pagination.Page p -> count == 0 ? null : String.valueOf((marker == null ? p.startPage() : Long.parseLong(marker)) + 1);
         };
     }
@@ -236,6 +239,7 @@ final class HttpSource implements Source {
         private String marker;
         private boolean ended;
         private long seq;
+        private int fullest; // the most records a page of this read had
 
         Reader(ReadSpec spec, String marker, boolean ended) {
             this.spec = spec;
@@ -256,13 +260,14 @@ final class HttpSource implements Source {
                 List<dev.ferry.spi.RejectedRecord> rejected = new ArrayList<>();
                 for (int i = 0; i < records.size(); i++) {
                     try {
-                        rows.add(Json.row(records.get(i), s, settings.paths(), shown + " record " + (i + 1)));
+                        rows.add(Json.keyedRow(records.get(i), s, settings.paths(), spec.key(), shown + " record " + (i + 1)));
                     } catch (dev.ferry.spi.RecordException e) {
                         // a value that does not fit its column: a dead letter with the reason, the page goes on
-                        rejected.add(Json.rejected(records.get(i), s, settings.paths(), spec.key(), e));
+                        rejected.add(Json.rejected(records.get(i), s, settings.paths(), spec.key(), shown + " record " + (i + 1), e));
                     }
                 }
-                String next = nextMarker(page, marker, records.size());
+                String next = nextMarker(page, marker, records.size(), fullest);
+                fullest = Math.max(fullest, records.size());
                 // the state moves only after the page was read in full: a retry after a failure fetches it again
                 marker = next;
                 ended = next == null;

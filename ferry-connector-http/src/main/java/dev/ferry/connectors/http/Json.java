@@ -123,11 +123,29 @@ final class Json {
     }
 
     /**
+     * The same, refusing a record without a value for a key field: it cannot be matched in the destination (a
+     * database's primary key refuses it with a constraint error that does not say why, a document store would
+     * file it under a null id).
+     */
+    static Object[] keyedRow(JsonNode record, Schema schema, Map<String, String> paths, java.util.List<String> key, String where) {
+        Object[] row = row(record, schema, paths, where);
+        for (String k : key) {
+            int i = schema.indexOf(k);
+            if (i >= 0 && row[i] == null) {
+                String field = paths.getOrDefault(k, k);
+                throw new RecordException(where + ": no value for key field " + field + " (missing or null); every record needs "
+                        + "its source.key fields", null);
+            }
+        }
+        return row;
+    }
+
+    /**
      * A record {@link #row} refused, as a dead letter: key and payload are the record's fields as text (strings as
      * they are, other values as JSON), so a replay after a fix (e.g. a wider declared type) can parse them.
      */
     static dev.ferry.spi.RejectedRecord rejected(JsonNode record, Schema schema, Map<String, String> paths,
-                                                 java.util.List<String> key, RecordException e) {
+                                                 java.util.List<String> key, String where, RecordException e) {
         Map<String, String> payload = new java.util.LinkedHashMap<>();
         for (Column c : schema.columns()) {
             JsonNode v = at(record, paths.getOrDefault(c.name(), c.name()));
@@ -135,8 +153,11 @@ final class Json {
         }
         StringBuilder k = new StringBuilder();
         for (String name : key) {
+            String part = payload.get(name);
+            // dead letters are kept one per key: records without a key are told apart by where they were read
+            if (part == null) return new dev.ferry.spi.RejectedRecord("(no key) " + where, e.getMessage(), payload);
             if (!k.isEmpty()) k.append('|');
-            k.append(payload.getOrDefault(name, ""));
+            k.append(part);
         }
         return new dev.ferry.spi.RejectedRecord(k.toString(), e.getMessage(), payload);
     }

@@ -22,7 +22,7 @@ sealed interface Pagination {
     /** RFC 5988 {@code Link: <…>; rel="next"}; ends when there is none. */
     record LinkHeader() implements Pagination {}
 
-    /** offset/limit query parameters; ends on a short or empty page. */
+    /** offset/limit query parameters; ends on an empty page, or on a short one after a fuller one (APIs cap page sizes). */
     record Offset(String offsetParam, String limitParam, long limit) implements Pagination {}
 
     /** A page number (and optional size); ends on an empty page. */

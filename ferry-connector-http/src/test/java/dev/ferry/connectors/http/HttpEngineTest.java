@@ -105,4 +105,19 @@ class HttpEngineTest extends HttpTestSupport {
             assertThat(l.payload()).containsEntry("name", "b");
         });
     }
+
+    @Test
+    void aRecordWithoutItsKeyIsDeadLetteredNamingTheKeyField() {
+        wm.stubFor(get(urlPathEqualTo("/e")).withQueryParam("page", equalTo("1"))
+                .willReturn(okJson("{\"count\":4,\"items\":[{\"id\":1,\"name\":\"a\"},{\"name\":\"no id\"},"
+                        + "{\"id\":null,\"name\":\"null id\"},{\"id\":4,\"name\":\"d\"}]}")));
+        wm.stubFor(get(urlPathEqualTo("/e")).withQueryParam("page", equalTo("2")).willReturn(okJson("{\"count\":4,\"items\":[]}")));
+        RunInfo r = run(source());
+        assertThat(r.status()).as(String.valueOf(r)).isEqualTo(RunStatus.PARTIAL);
+        assertThat(r.counters().inserted()).isEqualTo(2);
+        assertThat(r.counters().failed()).isEqualTo(2);
+        assertThat(dest.rows()).hasSize(2);
+        assertThat(store.deadLetters(r.runId())).hasSize(2).allSatisfy(l ->
+                assertThat(l.reason()).contains("no value for key field id (missing or null)"));
+    }
 }

@@ -110,6 +110,32 @@ class HttpPaginationTest extends HttpTestSupport {
         }
     }
 
+    /**
+     * An API that caps the page size below the limit asked for (50 of 100 is common) returns only "short" pages: the
+     * first short page used to end the read, so a run read one page and succeeded. A short page ends the list only
+     * after a fuller one; an API that honours the limit still ends on its short last page without an extra request.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3, 4, 5, 6})
+    void offsetStyleReadsEveryPageOfAnApiThatCapsThePageSize(long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        int limit = 5 + random.nextInt(10);
+        int cap = seed % 3 == 0 ? limit : 1 + random.nextInt(limit - 1); // every third API honours the limit
+        int total = 1 + random.nextInt(60);
+        wm.resetAll();
+        for (int off = 0; off <= total + cap; off++) {
+            String page = off >= total ? "[]" : items(off + 1, Math.min(off + cap, total));
+            wm.stubFor(get(urlPathEqualTo("/capped")).withQueryParam("offset", equalTo(String.valueOf(off))).willReturn(okJson(page)));
+        }
+        try (Source s = open(map("url", url("/capped"), "key", "id", "pagination", map("style", "offset", "limit", limit)))) {
+            assertThat(rows(readAll(s, Optional.empty()))).as("limit %d, cap %d, %d records", limit, cap, total)
+                    .containsExactlyElementsOf(expected(1, total));
+            // the pages with records, then at most one empty page to be sure
+            long pagesWithRecords = (total + cap - 1) / cap;
+            assertThat((Long) s.stats().get("requests")).isBetween(pagesWithRecords, pagesWithRecords + 1);
+        }
+    }
+
     @Test
     void pageStyleCountsPagesUntilAnEmptyOne() {
         wm.stubFor(get(urlPathEqualTo("/p")).withQueryParam("p", equalTo("0")).withQueryParam("per_page", equalTo("2")).willReturn(okJson("{\"items\":" + items(1, 2) + "}")));

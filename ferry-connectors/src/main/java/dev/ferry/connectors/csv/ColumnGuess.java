@@ -21,8 +21,13 @@ final class ColumnGuess {
     private long values;
 
     void observe(String text) {
+        observe(text, text);
+    }
+
+    /** A cell as written (its length, should the column stay text) and as a number would read (its type). */
+    void observe(String raw, String text) {
         values++;
-        maxLength = Math.max(maxLength, text.length());
+        maxLength = Math.max(maxLength, raw.length());
         if (type == ColumnType.STRING) return;
         ColumnType seen = CsvTypes.classify(text);
         if (seen == ColumnType.DECIMAL || seen == ColumnType.BIGINT) {

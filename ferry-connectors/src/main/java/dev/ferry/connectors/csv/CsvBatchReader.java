@@ -58,6 +58,7 @@ final class CsvBatchReader implements SourceReader {
             consumed++;
             try {
                 Object[] row = source.decoder().decode(cells.get());
+                source.decoder().requireKey(row, cells.get(), keyIndexes);
                 if (filter.accepts(row)) rows.add(row);
             } catch (RowDecoder.BadRow bad) {
                 if (source.settings().failOnBadRows()) throw new SyncException(bad.getMessage() + " (or set source.badRows: dead_letter)");

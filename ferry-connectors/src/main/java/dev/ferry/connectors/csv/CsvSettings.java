@@ -29,11 +29,12 @@ import java.util.Set;
  * @param httpHeaders   request headers for url; values may be secrets and never reach a message or log
  * @param failOnBadRows source.badRows: fail — a record that does not fit the schema stops the run before anything is
  *                      written; dead_letter (default) — it becomes a dead letter with its reason, the rest lands
+ * @param decimalComma  source.decimalSeparator: ',' — numbers are written the continental way (1.234,56)
  */
 record CsvSettings(Optional<Path> file, Optional<URI> url, List<String> key, Optional<String> cursor,
                    char delimiter, char quote, boolean header, Charset encoding, Set<String> nullValues,
                    Map<String, Optional<CsvTypes.Declared>> declared, int inferRows,
-                   Map<String, String> httpHeaders, Duration timeout, boolean failOnBadRows) {
+                   Map<String, String> httpHeaders, Duration timeout, boolean failOnBadRows, boolean decimalComma) {
 
     static final List<String> DEFAULT_NULL_VALUES = List.of("");
     static final int DEFAULT_INFER_ROWS = 1000;
@@ -41,7 +42,7 @@ record CsvSettings(Optional<Path> file, Optional<URI> url, List<String> key, Opt
 
     /** Keys this source reads; anything else is most likely a typo worth reporting. */
     static final Set<String> KNOWN_KEYS = Set.of("type", "path", "url", "sheet", "key", "cursor", "delimiter", "quote", "header",
-            "encoding", "nullValues", "columns", "inferRows", "headers", "timeoutSeconds", "badRows", "baseDir");
+            "encoding", "nullValues", "columns", "inferRows", "headers", "timeoutSeconds", "badRows", "decimalSeparator", "baseDir");
 
     /**
      * {@code sheet: {id: SHEET_ID, gid: 0}} (or just the id) becomes the sheet's CSV export URL; the sheet must be
@@ -168,9 +169,22 @@ record CsvSettings(Optional<Path> file, Optional<URI> url, List<String> key, Opt
                     + "reason, the rest lands) or fail (stop before writing anything)");
         }
 
+        String separator = config.string("decimalSeparator").orElse(".").trim();
+        if (!separator.equals(".") && !separator.equals(",")) {
+            problems.add(config.key("decimalSeparator") + ": '" + separator + "' is not a choice; use \".\" (1,234.56, the default) or \",\" (1.234,56)");
+        }
+        if (separator.equals(",") && delimiter == ',') {
+            problems.add(config.key("decimalSeparator") + ": ',' needs another delimiter; set source.delimiter, e.g. \";\"");
+        }
+
         return new CsvSettings(file, url, List.copyOf(key), cursor, delimiter, quote, header, encoding,
                 Set.copyOf(nullValues), declared, inferRows, Map.copyOf(httpHeaders), Duration.ofSeconds(timeoutSeconds),
-                badRows.equals("fail"));
+                badRows.equals("fail"), separator.equals(","));
+    }
+
+    /** A cell as a number is written in Java (1234.56) when it is one in this file's notation; other text as it is. */
+    String numberText(String cell) {
+        return decimalComma ? CsvTypes.fromDecimalComma(cell) : cell;
     }
 
     /** Where the data comes from, for messages: the file as given, or the URL with secret-looking query values masked. */

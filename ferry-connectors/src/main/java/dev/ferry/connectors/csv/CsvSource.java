@@ -132,9 +132,9 @@ final class CsvSource implements Source {
         List<String> names;
         List<CsvScan.Cells> sample = new ArrayList<>();
         boolean sawWholeFile;
+        List<String> headerCells = null;
         try (CsvScan scan = new CsvScan(settings, file, where)) {
             Optional<CsvScan.Cells> first = scan.next();
-            List<String> headerCells = null;
             if (settings.header()) {
                 if (first.isEmpty()) {
                     throw new SyncException(where + ": the file is empty; it needs a header row (or set source.header: false and source.columns)");
@@ -181,13 +181,22 @@ final class CsvSource implements Source {
                 String text = row.text()[i];
                 // blank cells say nothing about the type (and read as null in a typed column)
                 if (text.isBlank() || RowDecoder.isNull(text, row.quoted()[i], settings.nullValues())) continue;
-                guess.observe(text);
+                guess.observe(text, settings.numberText(text));
             }
             columns.add(guess.column(name, sawWholeFile));
         }
         schema = new Schema(columns);
-        decoder = new RowDecoder(schema, settings.nullValues(), where, columnsKey, inferred, settings.inferRows());
+        decoder = new RowDecoder(schema, settings.nullValues(), where, columnsKey, inferred, settings.inferRows(),
+                requiredCells(headerCells, names.size()), settings::numberText);
         log.debug("{}: inferred {} from {} rows", where, columns, sample.size());
+    }
+
+    /** Cells a record must have: all columns, but a header's trailing blank names (a trailing delimiter) are optional. */
+    private static int requiredCells(List<String> headerCells, int columns) {
+        if (headerCells == null) return columns;
+        int required = headerCells.size();
+        while (required > 0 && headerCells.get(required - 1).isBlank()) required--;
+        return Math.min(required, columns);
     }
 
     @Override

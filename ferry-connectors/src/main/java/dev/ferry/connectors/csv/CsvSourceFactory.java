@@ -40,7 +40,8 @@ import java.util.Set;
  *       string. Numbers with leading zeros stay strings. plan() reads the whole file and stops the run before any
  *       write if a later value does not fit, naming line, column, value and the declaration to add.</li>
  *   <li>In a typed column an empty cell is null; in a string column only unquoted cells listed in nullValues are.</li>
- *   <li>Blank lines and rows of only empty cells are skipped; a short row gets nulls; a long row is an error unless
+ *   <li>Blank lines and rows of only empty cells are skipped; a short row is an error (unless only columns
+ *       with a blank header name at the end are missing); a long row is an error unless
  *       its extra cells are empty.</li>
  *   <li>Rows come in file order; a batch position is the number of rows consumed plus the file's fingerprint.
  *       If the file changed since the checkpoint, a resumed run starts over (safe with upserts).

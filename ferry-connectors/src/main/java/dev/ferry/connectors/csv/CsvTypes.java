@@ -31,6 +31,16 @@ final class CsvTypes {
     static final Pattern GROUPED = Pattern.compile("[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+(\\.[0-9]*)?");
 
     /** The number without its grouping commas when it is grouped (strictly: groups of three), else as it is. */
+    /** 1.234.567,89 / 1 234,5 / 1'234,5 / 12,5 / 12: a number with a decimal comma and optional groups. */
+    private static final Pattern DECIMAL_COMMA = Pattern.compile("[+-]?([0-9]{1,3}([. '\u00a0\u202f][0-9]{3})+|[0-9]+)(,[0-9]+)?");
+
+    /** A number in decimal-comma notation as Java reads it ("1.234,5" → "1234.5"); any other text unchanged. */
+    static String fromDecimalComma(String text) {
+        String s = text.strip();
+        if (!DECIMAL_COMMA.matcher(s).matches()) return text;
+        return s.replaceAll("[. '\u00a0\u202f]", "").replace(',', '.');
+    }
+
     static String ungroup(String s) {
         return s.indexOf(',') >= 0 && GROUPED.matcher(s).matches() ? s.replace(",", "") : s;
     }

@@ -132,7 +132,13 @@ final class CopyTextRows extends AbstractList<Object[]> implements RandomAccess 
     static Object decode(byte[] b, int s, int e, ColumnType type) {
         if (e - s == 2 && b[s] == '\\' && b[s + 1] == 'N') return null;
         String text = text(b, s, e);
-        return parse(text, type);
+        try {
+            return parse(text, type);
+        } catch (RuntimeException unparsable) {
+            // PostgreSQL values Java has no type for (numeric 'NaN', 'Infinity'): the text stays, so the row can be
+            // shown and dead-lettered; a destination refuses it when binding (Values.bind), naming the value
+            return text;
+        }
     }
 
     /** The field's text with COPY escapes resolved. */

@@ -109,6 +109,40 @@ final class Jdbc {
     }
 
     /** Adds a problem unless {@code url} is present and a JDBC URL Ferry supports. */
+    /** Every key a database source block may hold (a bidirectional side is checked as a source too). */
+    static final java.util.Set<String> SOURCE_KEYS = java.util.Set.of("type", "url", "user", "password", "table", "query",
+            "key", "cursor", "fetchSize", "modifiedAt", "createSchema");
+    /** Every key a database destination block may hold (dedup is moved in from the top level). */
+    static final java.util.Set<String> DESTINATION_KEYS = java.util.Set.of("type", "url", "user", "password", "table",
+            "mode", "createSchema", "dedup");
+
+    /** A key this block does not know is most likely a typo ("mdoe: upsert") that would be ignored without a word. */
+    static void unknownKeys(dev.ferry.spi.ConnectorConfig config, java.util.Set<String> known, java.util.List<String> problems) {
+        for (String k : config.values().keySet()) {
+            if (known.contains(k)) continue;
+            String near = known.stream().filter(x -> editDistance(x.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT)) <= 2)
+                    .sorted().findFirst().map(x -> " (did you mean '" + x + "'?)").orElse("");
+            problems.add(config.key(k) + ": unknown key" + near + "; known keys here are " + new java.util.TreeSet<>(known));
+        }
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
     static void validateUrl(dev.ferry.spi.ConnectorConfig config, java.util.List<String> problems) {
         String url = config.require("url", problems, "the JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/test");
         if (!url.isEmpty() && Dialect.fromUrl(url) == null) {

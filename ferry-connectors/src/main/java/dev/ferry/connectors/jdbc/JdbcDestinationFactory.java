@@ -26,6 +26,7 @@ public final class JdbcDestinationFactory implements DestinationFactory {
     @Override
     public void validate(ConnectorConfig config, List<String> problems) {
         Jdbc.validateUrl(config, problems);
+        Jdbc.unknownKeys(config, Jdbc.DESTINATION_KEYS, problems);
         String table = config.require("table", problems, "the table to write, e.g. public.orders (created if missing)");
         if (!table.isEmpty()) {
             Jdbc.validateTable(config, table, problems);

@@ -24,6 +24,7 @@ public final class JdbcSourceFactory implements SourceFactory {
     @Override
     public void validate(ConnectorConfig config, List<String> problems) {
         Jdbc.validateUrl(config, problems);
+        Jdbc.unknownKeys(config, Jdbc.SOURCE_KEYS, problems);
         Optional<String> table = config.string("table").filter(s -> !s.isBlank());
         Optional<String> query = config.string("query").filter(s -> !s.isBlank());
         if (table.isEmpty() && query.isEmpty()) {

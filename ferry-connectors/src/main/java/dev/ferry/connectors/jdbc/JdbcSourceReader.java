@@ -4,6 +4,7 @@ import dev.ferry.spi.Batch;
 import dev.ferry.spi.Column;
 import dev.ferry.spi.ColumnType;
 import dev.ferry.spi.ReadSpec;
+import dev.ferry.spi.RejectedRecord;
 import dev.ferry.spi.Schema;
 import dev.ferry.spi.SourceReader;
 import dev.ferry.spi.SyncException;
@@ -13,11 +14,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Keyset pages: {@code WHERE (cursor filter) AND (k1,k2) > (?,?) ORDER BY k1,k2 LIMIT n}, never OFFSET.
+ * Each page reads one row more than it delivers: keyset paging skips the rest of a key that straddles two pages, so
+ * a key that is not unique (a row after the page's last with the same key) stops the run instead of losing rows.
  * Owns its connection (it runs on the engine's reader thread); after a failure the next call reconnects
  * and continues after the last key it returned.
  */
@@ -26,6 +31,7 @@ final class JdbcSourceReader implements SourceReader {
     private final Dialect dialect;
     private final Schema schema;
     private final int[] keyIndexes;
+    private final List<String> keyNames;
     private final List<ColumnType> keyTypes = new ArrayList<>();
     private final Values.Reader[] readers;
     private final JdbcSource.Filter filter;
@@ -43,6 +49,7 @@ final class JdbcSourceReader implements SourceReader {
         this.dialect = source.settings().dialect();
         this.batchSize = spec.batchSize();
         this.keyIndexes = new int[spec.key().size()];
+        this.keyNames = List.copyOf(spec.key());
         List<String> keyCols = new ArrayList<>();
         for (int i = 0; i < keyIndexes.length; i++) {
             Column c = source.column(spec.key().get(i), "key");
@@ -55,7 +62,7 @@ final class JdbcSourceReader implements SourceReader {
         List<String> cols = new ArrayList<>();
         for (Column c : schema.columns()) cols.add(dialect.quoteExact(c.name()));
         String select = "SELECT " + String.join(", ", cols) + " FROM " + source.from();
-        String orderBy = " ORDER BY " + String.join(", ", keyCols) + " LIMIT " + batchSize;
+        String orderBy = " ORDER BY " + String.join(", ", keyCols) + " LIMIT " + (batchSize + 1);
         String where = filter.sql();
         this.firstPageSql = select + (where.isEmpty() ? "" : " WHERE " + where) + orderBy;
         String after = keyAfter(keyCols);
@@ -101,6 +108,9 @@ final class JdbcSourceReader implements SourceReader {
                 if (dialect == Dialect.POSTGRES) connection.setAutoCommit(false);
             }
             List<Object[]> rows = new ArrayList<>(Math.min(batchSize, 100_000));
+            List<RejectedRecord> rejected = new ArrayList<>();
+            List<Object[]> keys = new ArrayList<>(Math.min(batchSize + 1, 100_001)); // of every row read, in order
+            boolean lastRejected = false;
             long bytes = 0;
             try (PreparedStatement ps = connection.prepareStatement(lastKey == null ? firstPageSql : nextPageSql)) {
                 ps.setFetchSize(Math.min(batchSize, source.fetchSize()));
@@ -110,26 +120,47 @@ final class JdbcSourceReader implements SourceReader {
                     int n = readers.length;
                     while (rs.next()) {
                         Object[] row = new Object[n];
+                        String bad = null;
                         for (int i = 0; i < n; i++) {
-                            Object v = readers[i].read(rs, i + 1);
+                            Object v;
+                            try {
+                                v = readers[i].read(rs, i + 1);
+                            } catch (Values.NotBoolean e) {
+                                throw notBoolean(schema.column(i).name(), e.value);
+                            } catch (RuntimeException | SQLException e) {
+                                if (e instanceof SQLException sql && !isDataException(sql)) throw sql;
+                                if (isKey(i)) throw e; // without its key the row cannot even be told apart
+                                if (bad == null) bad = unreadable(rs, i, e);
+                                continue;
+                            }
                             row[i] = v;
                             bytes += v instanceof String s ? s.length() + 4 : v instanceof byte[] b ? b.length + 4 : 8;
                         }
-                        rows.add(row);
+                        Object[] key = key(row);
+                        if (!keys.isEmpty() && keyIndexes.length > 0) requireNewKey(keys.get(keys.size() - 1), key);
+                        keys.add(key);
+                        lastRejected = bad != null;
+                        if (bad == null) rows.add(row);
+                        else rejected.add(new RejectedRecord(Values.encodeKey(key), bad, texts(rs)));
                     }
                 }
             }
             if (dialect == Dialect.POSTGRES) connection.commit();
-            if (rows.isEmpty()) {
+            if (keys.isEmpty()) {
                 done = true;
                 return Optional.empty();
             }
-            if (rows.size() < batchSize) done = true;
-            Object[] last = rows.get(rows.size() - 1);
-            Object[] key = new Object[keyIndexes.length];
-            for (int i = 0; i < key.length; i++) key[i] = last[keyIndexes[i]];
+            if (keys.size() <= batchSize) {
+                done = true;
+            } else {
+                // the look-ahead row: the next page starts with it
+                keys.remove(batchSize);
+                if (lastRejected) rejected.remove(rejected.size() - 1);
+                else rows.remove(rows.size() - 1);
+            }
+            Object[] key = keys.get(keys.size() - 1);
             lastKey = key;
-            return Optional.of(new Batch(seq++, schema, rows, Values.encodeKey(key), bytes));
+            return Optional.of(new Batch(seq++, schema, rows, Values.encodeKey(key), bytes, Optional.empty(), rejected));
         } catch (SQLException e) {
             Jdbc.rollbackQuietly(connection);
             if (Jdbc.isConnectionError(e)) {
@@ -139,6 +170,59 @@ final class JdbcSourceReader implements SourceReader {
             throw new SyncException("cannot read " + source.what() + " from " + source.settings().safeUrl() + ": "
                     + Jdbc.firstLine(e.getMessage()), e);
         }
+    }
+
+    private boolean isKey(int column) {
+        for (int k : keyIndexes) if (k == column) return true;
+        return false;
+    }
+
+    /** A value the driver cannot turn into its column's type (PostgreSQL's NaN, ±infinity): SQLSTATE class 22. */
+    private static boolean isDataException(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("22");
+    }
+
+    /** Why a value cannot be read, for the row's dead letter: the column, the value as the server prints it. */
+    private String unreadable(ResultSet rs, int column, Exception e) throws SQLException {
+        String text = rs.getString(column + 1);
+        return "column " + schema.column(column).name() + " = '" + text + "' cannot be read as "
+                + schema.column(column).type().name().toLowerCase(java.util.Locale.ROOT) + " (" + Jdbc.firstLine(e.getMessage())
+                + "); the destination has no such value: change it in the source, or convert it in source.query";
+    }
+
+    /** The row as the server prints each value: a dead letter's payload. */
+    private Map<String, String> texts(ResultSet rs) throws SQLException {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < schema.size(); i++) out.put(schema.column(i).name(), rs.getString(i + 1));
+        return out;
+    }
+
+    private Object[] key(Object[] row) {
+        Object[] key = new Object[keyIndexes.length];
+        for (int i = 0; i < key.length; i++) key[i] = row[keyIndexes[i]];
+        return key;
+    }
+
+    /** Rows come in key order: a row with its predecessor's key means source.key does not identify a row. */
+    private void requireNewKey(Object[] previousKey, Object[] key) {
+        if (java.util.Arrays.deepEquals(previousKey, key)) throw notUnique(source, keyNames(), Values.encodeKey(key));
+    }
+
+    /** The key as the sync file names it. */
+    private List<String> keyNames() {
+        return keyNames;
+    }
+
+    private SyncException notBoolean(String column, int value) {
+        return new SyncException("column " + column + " of " + source.what() + " is tinyint(1), read as a boolean, but holds "
+                + value + " (only 0 and 1 are booleans; it would land as true); read it as a number with source.query, e.g."
+                + " select …, CAST(" + column + " AS SIGNED) AS " + column + " from …");
+    }
+
+    static SyncException notUnique(JdbcSource source, List<String> key, String value) {
+        return new SyncException("source.key " + key + " is not unique in " + source.what() + ": key " + value
+                + " is on more than one row, and rows that share a key would be lost or overwrite each other; set"
+                + " source.key to columns that identify one row (e.g. its primary key)");
     }
 
     @Override

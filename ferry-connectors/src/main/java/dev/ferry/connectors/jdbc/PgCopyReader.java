@@ -39,12 +39,16 @@ final class PgCopyReader implements SourceReader {
     private final ReadSpec spec;
     private final Schema schema;
     private final int[] keyIndexes;
+    private final List<String> keyNames;
     private final List<ColumnType> keyTypes = new ArrayList<>();
     private final boolean keyTextCanonical;
     private final int batchSize;
     private Connection connection;
     private CopyOut copy;
     private Object[] lastKey;
+    /** The previous COPY line and its key spans, across batches: a key repeated over a batch boundary is caught too. */
+    private byte[] prev;
+    private int[] prevSpans;
     private long seq;
     private boolean done;
     private int estimate = 1 << 16;
@@ -64,6 +68,7 @@ final class PgCopyReader implements SourceReader {
         this.schema = source.schema();
         this.batchSize = spec.batchSize();
         this.keyIndexes = new int[spec.key().size()];
+        this.keyNames = List.copyOf(spec.key());
         boolean canonical = true;
         for (int i = 0; i < keyIndexes.length; i++) {
             Column c = source.column(spec.key().get(i), "key");
@@ -76,6 +81,7 @@ final class PgCopyReader implements SourceReader {
         this.lastKey = resumeAfter.map(p -> Values.decodeKey(p, keyTypes)).orElse(null);
         this.digesting = keyIndexes.length == 1 && PgRangeDigests.keyType(keyTypes.get(0)).isPresent();
         this.versioned = digesting && source.rowVersioned();
+        this.prevSpans = new int[keyIndexes.length * 2];
         this.ranges = spec.ranges().isEmpty() ? List.of(new KeyRange(Optional.empty(), Optional.empty())) : spec.ranges();
         this.rangeStarted = lastKey != null; // a resumed read starts inside a range, not at its start
     }
@@ -159,8 +165,6 @@ final class PgCopyReader implements SourceReader {
                 int n = 0;
                 long hash = 0;
                 boolean unique = keyTextCanonical;
-                byte[] prev = null;
-                int[] prevSpans = new int[keyIndexes.length * 2];
                 int[] spans = new int[keyIndexes.length * 2];
                 while (n < batchSize) {
                     byte[] row = copy.readFromCopy();
@@ -188,14 +192,15 @@ final class PgCopyReader implements SourceReader {
                     System.arraycopy(row, 0, buf, len, rowLen);
                     starts[n++] = len;
                     len += rowLen;
-                    if (unique) {
-                        if (!versioned) keyRanges(row, spans);
-                        if (prev != null && sameKey(prev, prevSpans, row, spans)) unique = false;
-                        prev = row;
-                        int[] t = prevSpans;
-                        prevSpans = spans;
-                        spans = t;
+                    // the same key text twice in a row is the same key: source.key does not identify a row
+                    if (!versioned) keyRanges(row, spans);
+                    if (prev != null && keyIndexes.length > 0 && sameKey(prev, prevSpans, row, spans)) {
+                        throw JdbcSourceReader.notUnique(source, keyNames(), keyText(row, spans));
                     }
+                    prev = row;
+                    int[] t = prevSpans;
+                    prevSpans = spans;
+                    spans = t;
                 }
                 starts[n] = len;
                 if (n == 0) {
@@ -231,6 +236,21 @@ final class PgCopyReader implements SourceReader {
      */
     static byte[] fitted(byte[] buf, int len) {
         return buf.length - len > len / 4 ? Arrays.copyOf(buf, len) : buf;
+    }
+
+    /** The key as the sync file names it. */
+    private List<String> keyNames() {
+        return keyNames;
+    }
+
+    /** A line's key fields as COPY text, for a message. */
+    private String keyText(byte[] row, int[] spans) {
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < keyIndexes.length; k++) {
+            if (k > 0) sb.append('|');
+            sb.append(new String(row, spans[2 * k], spans[2 * k + 1] - spans[2 * k], java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return sb.toString();
     }
 
     /** Start and end offsets of each key field in one COPY line. */

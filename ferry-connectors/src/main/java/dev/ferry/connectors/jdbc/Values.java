@@ -34,6 +34,16 @@ final class Values {
         Object read(ResultSet rs, int i) throws SQLException;
     }
 
+    /** A MariaDB tinyint(1) value other than 0/1: reading it as a boolean would turn it into true. */
+    static final class NotBoolean extends RuntimeException {
+        final int value;
+
+        NotBoolean(int value) {
+            super("holds " + value + ", not 0 or 1", null, false, false);
+            this.value = value;
+        }
+    }
+
     static Column column(ResultSetMetaData md, int i, Dialect dialect) throws SQLException {
         String name = md.getColumnLabel(i);
         String typeName = md.getColumnTypeName(i) == null ? "" : md.getColumnTypeName(i).toLowerCase(Locale.ROOT);
@@ -85,7 +95,9 @@ final class Values {
                 case Types.FLOAT, Types.DOUBLE -> type = typeName.equals("float") && dialect == Dialect.MARIADB
                         ? ColumnType.REAL : ColumnType.DOUBLE;
                 case Types.DATE -> type = ColumnType.DATE;
-                case Types.TIME, Types.TIME_WITH_TIMEZONE -> type = ColumnType.TIME;
+                // a time with an offset has no portable type (a plain TIME would drop the offset): its text travels
+                case Types.TIME, Types.TIME_WITH_TIMEZONE -> type = jdbcType == Types.TIME_WITH_TIMEZONE || typeName.equals("timetz")
+                        ? ColumnType.TEXT : ColumnType.TIME;
                 case Types.TIMESTAMP -> type = ColumnType.TIMESTAMP;
                 case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> type = ColumnType.BYTES;
                 default -> type = ColumnType.TEXT; // unknown types travel as their text form
@@ -97,10 +109,18 @@ final class Values {
     static Reader reader(ColumnType type, Dialect dialect) {
         return switch (type) {
             case STRING, TEXT, JSON -> ResultSet::getString;
-            case BOOLEAN -> (rs, i) -> {
-                boolean v = rs.getBoolean(i);
-                return rs.wasNull() ? null : v;
-            };
+            case BOOLEAN -> dialect == Dialect.MARIADB
+                    // MariaDB's BOOLEAN is tinyint(1), which holds -128..127: only 0 and 1 are booleans
+                    ? (rs, i) -> {
+                        int v = rs.getInt(i);
+                        if (rs.wasNull()) return null;
+                        if (v != 0 && v != 1) throw new NotBoolean(v);
+                        return v == 1;
+                    }
+                    : (rs, i) -> {
+                        boolean v = rs.getBoolean(i);
+                        return rs.wasNull() ? null : v;
+                    };
             case SMALLINT -> (rs, i) -> {
                 short v = rs.getShort(i);
                 return rs.wasNull() ? null : v;
@@ -166,12 +186,21 @@ final class Values {
                 return;
             }
         }
+        if (value instanceof String s && !textual(type)) {
+            // a source value with no Java form of its type (PostgreSQL's NaN) arrives as its text: this row only
+            throw new dev.ferry.spi.RecordException("value '" + s + "' cannot be written as " + type.name().toLowerCase(Locale.ROOT)
+                    + " (the destination has no such value); change it in the source, or convert it in source.query", null);
+        }
         switch (value) {
             case String s -> ps.setString(index, s);
             case byte[] b -> ps.setBytes(index, b);
             case BigDecimal d -> ps.setBigDecimal(index, d);
             default -> ps.setObject(index, value);
         }
+    }
+
+    private static boolean textual(ColumnType type) {
+        return type == ColumnType.STRING || type == ColumnType.TEXT || type == ColumnType.JSON || type == ColumnType.UUID;
     }
 
     static int sqlType(ColumnType type) {

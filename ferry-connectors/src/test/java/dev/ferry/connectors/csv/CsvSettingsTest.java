@@ -41,7 +41,9 @@ class CsvSettingsTest {
         v.put("headers", Map.of("Authorization", "Bearer secret-token"));
         v.put("delimeter", ",");
         v.put("badRows", "skip");
+        v.put("decimalSeparator", ";");
         assertThat(problems(v)).containsExactlyInAnyOrder(
+                "source.decimalSeparator: ';' is not a choice; use \".\" (1,234.56, the default) or \",\" (1.234,56)",
                 "source.path: file ./x.csv does not exist (looked for " + Path.of("x.csv").toAbsolutePath()
                         + "); give a path relative to the sync file's folder or an absolute one",
                 "source.delimiter: ';;' is not one character; use e.g. delimiter: ';' or delimiter: tab",
@@ -53,9 +55,21 @@ class CsvSettingsTest {
                 "source.headers: only used with source.url; remove it for a local file",
                 "source.badRows: 'skip' is not a choice; use dead_letter (the record is kept with its reason, the rest lands) "
                         + "or fail (stop before writing anything)",
-                "source.delimeter: unknown setting for a csv source; known settings are badRows, columns, cursor, delimiter, "
-                        + "encoding, header, headers, inferRows, key, nullValues, path, quote, sheet, timeoutSeconds, type, url");
+                "source.delimeter: unknown setting for a csv source; known settings are badRows, columns, cursor, decimalSeparator, "
+                        + "delimiter, encoding, header, headers, inferRows, key, nullValues, path, quote, sheet, timeoutSeconds, type, url");
         assertThat(String.join("\n", problems(v))).doesNotContain("secret-token");
+    }
+
+    @Test
+    void aDecimalCommaNeedsAnotherDelimiter() {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("type", "csv");
+        v.put("url", "https://example.com/x.csv");
+        v.put("key", List.of("id"));
+        v.put("decimalSeparator", ",");
+        assertThat(problems(v)).containsExactly("source.decimalSeparator: ',' needs another delimiter; set source.delimiter, e.g. \";\"");
+        v.put("delimiter", ";");
+        assertThat(problems(v)).isEmpty();
     }
 
     @Test

@@ -211,20 +211,21 @@ class CsvSourceTest {
     }
 
     @Test
-    void raggedRowsGetNullsButExtraValuesNameTheLine() throws IOException {
+    void raggedRowsAreBadRowsNamingTheLineButATrailingBlankHeaderIsOptional() throws IOException {
         Path file = write("r.csv", "a,b,c\n1,2\n3,4,5,,\n6,7,8,9\n");
         try (Source source = open(config(file, Map.of("badRows", "fail")))) {
             assertThatThrownBy(() -> source.plan(spec(10)))
                     .isInstanceOf(SyncException.class)
-                    .hasMessageContaining("line 4 has 4 fields but there are 3 columns (field 4 is '9')");
-            try (SourceReader reader = source.open(spec(2), Optional.empty())) {
-                assertThat(reader.next().orElseThrow().rows()).extracting(MessyCsv::list)
-                        .containsExactly(java.util.Arrays.asList(1L, 2L, null), List.of(3L, 4L, 5L));
-            }
+                    .hasMessageContaining("line 2 has 2 fields but there are 3 columns (no value for c)");
         }
         try (Source source = open(config(file, Map.of()));
              SourceReader reader = source.open(spec(2), Optional.empty())) {
-            reader.next();
+            Batch first = reader.next().orElseThrow();
+            assertThat(first.rows()).extracting(MessyCsv::list).containsExactly(List.of(3L, 4L, 5L));
+            assertThat(first.rejected()).singleElement().satisfies(r -> {
+                assertThat(r.reason()).contains("line 2 has 2 fields but there are 3 columns (no value for c)");
+                assertThat(r.payload()).containsEntry("a", "1").containsEntry("b", "2");
+            });
             Batch last = reader.next().orElseThrow();
             assertThat(last.rows()).isEmpty();
             assertThat(last.rejected()).singleElement().satisfies(r -> {
@@ -233,6 +234,102 @@ class CsvSourceTest {
             });
             assertThat(reader.next()).isEmpty();
         }
+        Path trailing = write("t.csv", "a,b,\n1,2\n3,4,\n");
+        try (Source source = open(config(trailing, Map.of("badRows", "fail")))) {
+            assertThat(readAll(source, spec(10), Optional.empty()))
+                    .containsExactly(java.util.Arrays.asList(1L, 2L, null), java.util.Arrays.asList(3L, 4L, null));
+        }
+    }
+
+    @Test
+    void rowsWithoutAKeyAreRejectedEachUnderItsOwnLine() throws IOException {
+        Path file = write("nokey.csv", "id,name\n1,a\n,b\n,c\n4,d\n");
+        List<RejectedRecord> rejected = new ArrayList<>();
+        try (Source source = open(config(file, Map.of("columns", Map.of("id", "string"))))) {
+            assertThat(readAll(source, spec(10), Optional.empty(), rejected)).containsExactly(List.of("1", "a"), List.of("4", "d"));
+        }
+        assertThat(rejected).extracting(RejectedRecord::key).containsExactly("(no key) line 3", "(no key) line 4");
+        assertThat(rejected).allSatisfy(r -> assertThat(r.reason()).contains("no value for key column id"));
+    }
+
+    /**
+     * A continental file (;-separated, 1.234,56): with decimalSeparator "," every form reads as its number, inferred
+     * or declared. Without it, "1,234" in a declared decimal column read as 1234 while "1,5" was refused.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void decimalCommaNumbersReadAsTheirValue(long seed) throws IOException {
+        java.util.Random random = new java.util.Random(seed);
+        StringBuilder csv = new StringBuilder("id;amount;declared\n");
+        List<List<Object>> expected = new ArrayList<>();
+        String[] groupings = {"", ".", " ", "\u00a0", "'"};
+        for (int id = 1; id <= 60; id++) {
+            BigDecimal amount = BigDecimal.valueOf(random.nextLong(-10_000_000_000L, 10_000_000_000L), 2);
+            BigDecimal declared = BigDecimal.valueOf(random.nextLong(0, 10_000_000L), 3);
+            csv.append(id).append(';').append(continental(amount, groupings[random.nextInt(groupings.length)]))
+                    .append(';').append(continental(declared, groupings[random.nextInt(groupings.length)])).append('\n');
+            expected.add(List.of((long) id, amount, declared));
+        }
+        Path file = write("eu" + seed + ".csv", csv.toString());
+        Map<String, Object> options = Map.of("delimiter", ";", "decimalSeparator", ",", "columns", Map.of("declared", "decimal(12,3)"));
+        List<RejectedRecord> rejected = new ArrayList<>();
+        try (Source source = open(config(file, options))) {
+            assertThat(source.schema().column(1).type()).isEqualTo(ColumnType.DECIMAL);
+            List<List<Object>> rows = readAll(source, spec(13), Optional.empty(), rejected);
+            assertThat(rejected).isEmpty();
+            assertThat(rows).hasSize(expected.size());
+            for (int i = 0; i < rows.size(); i++) {
+                assertThat(rows.get(i).get(0)).isEqualTo(expected.get(i).get(0));
+                assertThat((BigDecimal) rows.get(i).get(1)).isEqualByComparingTo((BigDecimal) expected.get(i).get(1));
+                assertThat((BigDecimal) rows.get(i).get(2)).isEqualByComparingTo((BigDecimal) expected.get(i).get(2));
+            }
+        }
+    }
+
+    /** 1234567.5 → "1.234.567,50" (with '.' as the group mark); an empty mark writes no groups. */
+    private static String continental(BigDecimal value, String groupMark) {
+        String plain = value.abs().toPlainString();
+        String whole = plain.contains(".") ? plain.substring(0, plain.indexOf('.')) : plain;
+        String fraction = plain.contains(".") ? plain.substring(plain.indexOf('.') + 1) : "";
+        StringBuilder grouped = new StringBuilder();
+        for (int i = 0; i < whole.length(); i++) {
+            if (i > 0 && (whole.length() - i) % 3 == 0) grouped.append(groupMark);
+            grouped.append(whole.charAt(i));
+        }
+        return (value.signum() < 0 ? "-" : "") + grouped + (fraction.isEmpty() ? "" : "," + fraction);
+    }
+
+    /** Lines cut short or split by an unquoted newline, at random: each becomes a rejected record, none lands padded. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4})
+    void brokenLinesAreRejectedNeverLandedHalf(long seed) throws IOException {
+        java.util.Random random = new java.util.Random(seed);
+        StringBuilder csv = new StringBuilder("id,name,amount,note\n");
+        List<List<Object>> expected = new java.util.ArrayList<>();
+        int broken = 0;
+        for (int id = 1; id <= 200; id++) {
+            String name = "n" + random.nextInt(1000);
+            long amount = random.nextInt(100_000);
+            String note = "x" + random.nextInt(1000);
+            switch (random.nextInt(10)) {
+                case 0 -> { csv.append(id).append(',').append(name).append(',').append(amount).append('\n'); broken++; }
+                case 1 -> { // an unquoted newline inside name: two short lines
+                    csv.append(id).append(",").append(name).append("\nrest,").append(amount).append(',').append(note).append('\n');
+                    broken += 2;
+                }
+                default -> {
+                    csv.append(id).append(',').append(name).append(',').append(amount).append(',').append(note).append('\n');
+                    expected.add(List.of((long) id, name, amount, note));
+                }
+            }
+        }
+        Path file = write("broken" + seed + ".csv", csv.toString());
+        List<RejectedRecord> rejected = new java.util.ArrayList<>();
+        Map<String, Object> columns = Map.of("id", "bigint", "name", "string", "amount", "bigint", "note", "string");
+        try (Source source = open(config(file, Map.of("columns", columns)))) {
+            assertThat(readAll(source, spec(17), Optional.empty(), rejected)).containsExactlyElementsOf(expected);
+        }
+        assertThat(rejected).hasSize(broken).allSatisfy(r -> assertThat(r.reason()).contains("fields but there are 4 columns"));
     }
 
     @Test

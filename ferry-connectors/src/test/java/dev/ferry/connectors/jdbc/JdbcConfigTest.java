@@ -29,6 +29,23 @@ class JdbcConfigTest {
     }
 
     @Test
+    void aMistypedKeyIsReportedWithTheKeyItMeantInsteadOfIgnored() {
+        List<String> problems = new ArrayList<>();
+        new JdbcDestinationFactory().validate(new ConnectorConfig("destination", Map.of("type", "postgres", "url", "jdbc:h2:mem:x",
+                "table", "t", "mdoe", "upsert", "createSchema", "true")), problems);
+        assertThat(problems).singleElement().asString()
+                .startsWith("destination.mdoe: unknown key (did you mean 'mode'?); known keys here are [");
+        problems.clear();
+        new JdbcSourceFactory().validate(new ConnectorConfig("source", Map.of("type", "mariadb", "url", "jdbc:h2:mem:x",
+                "table", "t", "key", List.of("id"), "curser", "updated", "fetchSize", "10", "password", "")), problems);
+        assertThat(problems).singleElement().asString().startsWith("source.curser: unknown key (did you mean 'cursor'?)");
+        problems.clear();
+        new JdbcSourceFactory().validate(new ConnectorConfig("source", Map.of("url", "jdbc:h2:mem:x",
+                "table", "t", "key", List.of("id"), "whatever", "1")), problems);
+        assertThat(problems).singleElement().asString().startsWith("source.whatever: unknown key; known keys here are [");
+    }
+
+    @Test
     void tableAndQueryAreExclusiveAndIdentifiersChecked() {
         List<String> problems = new ArrayList<>();
         new JdbcSourceFactory().validate(new ConnectorConfig("source", Map.of("url", "jdbc:h2:mem:x", "table", "a.b.c",
