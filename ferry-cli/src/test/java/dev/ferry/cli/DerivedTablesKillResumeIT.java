@@ -138,12 +138,16 @@ class DerivedTablesKillResumeIT {
         assertThat(r.exit()).as(r.all()).isZero();
     }
 
-    /** Starts a run, SIGKILLs it at a random instant after its first batch, returns whether it was still running. */
+    /**
+     * Starts a run and SIGKILLs it once a random number of rows (from one batch to half the table) is committed,
+     * returns whether it was still running. Judged by rows, not by time: a fast machine finishes 24 batches in less
+     * than any fixed delay after the first.
+     */
     boolean killMidRun(Path sync, java.util.function.LongSupplier committed, Random random) throws Exception {
         Process p = FerryProcess.start(dir, Map.of(), "run", sync.toString(), "--no-progress");
         long deadline = System.currentTimeMillis() + 60_000;
-        while (committed.getAsLong() == 0 && p.isAlive() && System.currentTimeMillis() < deadline) Thread.sleep(10);
-        Thread.sleep(random.nextInt(800));
+        long target = BATCH + random.nextInt(ROWS / 2);
+        while (committed.getAsLong() < target && p.isAlive() && System.currentTimeMillis() < deadline) Thread.sleep(5);
         boolean wasAlive = p.isAlive();
         p.destroyForcibly();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
