@@ -93,10 +93,12 @@ class PostgresPromisesIT {
             Path sync = syncFile("kill" + round, "taskdetail", "");
             Process p = FerryProcess.start(dir, java.util.Map.of(), "run", sync.toString(), "--no-progress");
             long deadline = System.currentTimeMillis() + 60_000;
-            while (db.countOrZero(DST + ".taskdetail") == 0 && p.isAlive() && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
+            // killed once a random number of rows is in (one batch to 80 % of them): by rows, not by time, so a
+            // faster machine still kills mid-run
+            long target = BATCH + random.nextInt(ROWS * 4 / 5 - BATCH);
+            while (db.countOrZero(DST + ".taskdetail") < target && p.isAlive() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
             }
-            Thread.sleep(random.nextInt(700)); // a 200k-row load takes ~1.5 s after its first batch here
             boolean wasAlive = p.isAlive();
             p.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
