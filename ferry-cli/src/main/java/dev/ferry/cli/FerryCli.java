@@ -57,6 +57,7 @@ public final class FerryCli {
 
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new FerryCli());
+        withHelp(cl); // every error says "see: ferry COMMAND --help": each command must answer it
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> handle(e, cmd.getErr(), ((FerryCli) cmd.getCommandSpec().root().userObject()).verbose));
         cl.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("ferry: " + e.getMessage());
@@ -64,6 +65,12 @@ public final class FerryCli {
             return USAGE;
         });
         return cl.execute(args);
+    }
+
+    /** -h/--help (and -V/--version) on every command and subcommand, not only on the root. */
+    static void withHelp(CommandLine cl) {
+        cl.getCommandSpec().mixinStandardHelpOptions(true);
+        for (CommandLine sub : cl.getSubcommands().values()) withHelp(sub);
     }
 
     static int handle(Exception e, java.io.PrintWriter err, boolean verbose) {
