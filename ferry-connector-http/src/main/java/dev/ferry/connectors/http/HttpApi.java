@@ -269,7 +269,7 @@ final class HttpApi {
     private String snippet(byte[] body, int max) {
         String s = new String(body, 0, Math.min(body.length, max * 4), StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip();
         if (s.length() > max) s = s.substring(0, max) + "…";
-        for (String secret : secrets()) if (secret.length() >= 4) s = s.replace(secret, "***");
+        for (String secret : secrets()) s = dev.ferry.spi.Secrets.mask(s, secret);
         return s;
     }
 

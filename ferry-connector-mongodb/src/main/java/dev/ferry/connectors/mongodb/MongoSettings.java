@@ -93,7 +93,7 @@ record MongoSettings(String path, String url, String database, String collection
         String m = message.replace(url, redact(url));
         try {
             ConnectionString cs = new ConnectionString(url);
-            if (cs.getPassword() != null && cs.getPassword().length > 0) m = m.replace(new String(cs.getPassword()), "***");
+            if (cs.getPassword() != null) m = dev.ferry.spi.Secrets.mask(m, new String(cs.getPassword()));
         } catch (RuntimeException ignored) {
             // an invalid URL: the redacted form above is all we can do
         }

@@ -54,7 +54,7 @@ final class Jdbc {
     static String connectMessage(Settings s, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String msg = firstLine(e.getMessage());
-        if (s.password() != null && !s.password().isEmpty()) msg = msg.replace(s.password(), "***");
+        msg = dev.ferry.spi.Secrets.mask(msg, s.password());
         String who = s.user() == null || s.user().isBlank() ? "" : " as " + s.user();
         String hint;
         if (state.startsWith("28") || e.getErrorCode() == 1045 || msg.toLowerCase().contains("password")) {
