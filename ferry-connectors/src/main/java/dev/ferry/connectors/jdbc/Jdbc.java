@@ -120,27 +120,9 @@ final class Jdbc {
     static void unknownKeys(dev.ferry.spi.ConnectorConfig config, java.util.Set<String> known, java.util.List<String> problems) {
         for (String k : config.values().keySet()) {
             if (known.contains(k)) continue;
-            String near = known.stream().filter(x -> editDistance(x.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT)) <= 2)
-                    .sorted().findFirst().map(x -> " (did you mean '" + x + "'?)").orElse("");
-            problems.add(config.key(k) + ": unknown key" + near + "; known keys here are " + new java.util.TreeSet<>(known));
+            problems.add(config.key(k) + ": unknown key" + dev.ferry.spi.Suggestions.didYouMean(k, known)
+                    + "; known keys here are " + new java.util.TreeSet<>(known));
         }
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     static void validateUrl(dev.ferry.spi.ConnectorConfig config, java.util.List<String> problems) {
