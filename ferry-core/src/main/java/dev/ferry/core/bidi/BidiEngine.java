@@ -618,7 +618,11 @@ public final class BidiEngine {
             Map<String, BaseRow> base = keys.isEmpty() ? Map.of() : baseOf(keys);
             for (String k : keys) {
                 Optional<BaseRow> was = Optional.ofNullable(base.get(k));
-                if (was.isEmpty()) continue; // a record both sides have since lost
+                if (was.isEmpty()) {
+                    // a record both sides have since lost: a journalled decision about it is moot
+                    for (Conflict c : open.get(k).values()) if (c.status() == Conflict.Status.DECIDED) conflicts.add(applied(c));
+                    continue;
+                }
                 decide(k, was, derived(a, k, was, "a"), derived(b, k, was, "b"));
                 decided.add(k);
             }

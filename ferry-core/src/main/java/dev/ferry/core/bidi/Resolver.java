@@ -78,8 +78,10 @@ public final class Resolver {
         }
         List<String> was = base.get().values();
         boolean aGone = !a.present(), bGone = !b.present();
+        // a decision journalled by a crashed run is overtaken by a deletion since: closed, nothing of it is written
+        List<Conflict> overtaken = closeDecided(open, now);
         if (aGone && bGone) {
-            return new Decision(Optional.empty(), Optional.empty(), false, false, Optional.empty(), true, List.of(), 0, 0, true);
+            return new Decision(Optional.empty(), Optional.empty(), false, false, Optional.empty(), true, overtaken, 0, 0, true);
         }
         if (aGone || bGone) {
             SideState kept = aGone ? b : a;
@@ -87,14 +89,14 @@ public final class Resolver {
             Optional<List<String>> restore = Optional.of(kept.values());
             Optional<BaseRow> keptBase = Optional.of(new BaseRow(key, kept.values()));
             return switch (deletions) {
-                case REPORT -> new Decision(Optional.empty(), Optional.empty(), false, false, Optional.empty(), false, List.of(), 0, 0, true);
+                case REPORT -> new Decision(Optional.empty(), Optional.empty(), false, false, Optional.empty(), false, overtaken, 0, 0, true);
                 case RESTORE -> new Decision(aGone ? restore : Optional.empty(), bGone ? restore : Optional.empty(), false, false,
-                        keptBase, false, List.of(), 0, 0, true);
+                        keptBase, false, overtaken, 0, 0, true);
                 // an edit on the other side since the base beats the deletion: the record comes back
                 case PROPAGATE -> editedSinceBase
                         ? new Decision(aGone ? restore : Optional.empty(), bGone ? restore : Optional.empty(), false, false,
-                        keptBase, false, List.of(), 0, 0, true)
-                        : new Decision(Optional.empty(), Optional.empty(), bGone, aGone, Optional.empty(), true, List.of(), 0, 0, true);
+                        keptBase, false, overtaken, 0, 0, true)
+                        : new Decision(Optional.empty(), Optional.empty(), bGone, aGone, Optional.empty(), true, overtaken, 0, 0, true);
             };
         }
         return threeWay(key, was, a, b, open, runId, now);
@@ -114,6 +116,7 @@ public final class Resolver {
         for (int i = 0; i < n; i++) {
             String field = fields.get(i);
             String bv0 = was == null ? null : was.get(i);
+            boolean fieldBase = was != null;
             String av = a.values().get(i), bv = b.values().get(i);
             Conflict existing = open.get(field);
             if (existing != null && existing.awaitingApply()) {
@@ -136,12 +139,19 @@ public final class Resolver {
                     conflicts.add(existing);
                     continue;
                 }
-                // edited again since that decision was journalled: it is closed, and the field decided afresh
+                // edited again since that decision was journalled: it is closed, and the field decided afresh; a side
+                // that holds the decided value got it from that run, so that value is the field's base for the new
+                // decision (the edit made since is then a one-sided change, not a conflict with our own write)
                 conflicts.add(with(existing, Conflict.Status.APPLIED, existing.resolution(), existing.resolvedBy(), now));
+                String decided = existing.resolution().orElse(null);
+                if (Objects.equals(av, decided) || Objects.equals(bv, decided)) {
+                    bv0 = decided;
+                    fieldBase = true;
+                }
                 existing = null;
             }
-            boolean ca = was == null || !Objects.equals(av, bv0);
-            boolean cb = was == null || !Objects.equals(bv, bv0);
+            boolean ca = !fieldBase || !Objects.equals(av, bv0);
+            boolean cb = !fieldBase || !Objects.equals(bv, bv0);
             String v;
             if (!ca && !cb) v = bv0;
             else if (ca && !cb) v = av;
@@ -178,6 +188,14 @@ public final class Resolver {
         Optional<List<String>> writeB = newB.equals(b.values()) ? Optional.empty() : Optional.of(newB);
         Optional<BaseRow> base = newBase.equals(was) ? Optional.empty() : Optional.of(new BaseRow(key, newBase));
         return new Decision(writeA, writeB, false, false, base, false, conflicts, auto, pending, false);
+    }
+
+    private static List<Conflict> closeDecided(Map<String, Conflict> open, Instant now) {
+        List<Conflict> out = new ArrayList<>();
+        for (Conflict c : open.values()) {
+            if (c.status() == Conflict.Status.DECIDED) out.add(with(c, Conflict.Status.APPLIED, c.resolution(), c.resolvedBy(), now));
+        }
+        return out;
     }
 
     /**
