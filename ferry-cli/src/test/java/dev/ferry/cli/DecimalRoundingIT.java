@@ -147,6 +147,36 @@ class DecimalRoundingIT {
         }
     }
 
+    /** MariaDB rounds 2.5 into an existing INT column without a warning: the row is a dead letter, 4.0 and 7 land. */
+    @Test
+    void mariadbDoesNotRoundAFractionIntoAnIntegerColumn() throws Exception {
+        String schema = "pgs_round_mint";
+        try (Db pg = Db.postgres(); Db maria = Db.mariadb()) {
+            pg.exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            pg.exec("CREATE SCHEMA " + schema);
+            maria.exec("DROP DATABASE IF EXISTS " + schema);
+            maria.exec("CREATE DATABASE " + schema);
+            pg.exec("CREATE TABLE " + schema + ".src (id int PRIMARY KEY, n numeric)");
+            maria.exec("CREATE TABLE " + schema + ".dst (id int PRIMARY KEY, n int)");
+            pg.exec("INSERT INTO " + schema + ".src VALUES (1, 7), (2, 2.5), (3, 4.0)");
+            Path f = dir.resolve("s.yaml");
+            Files.writeString(f, """
+                    name: %s
+                    source: {type: postgres, url: "%s", user: postgres, table: %s.src, key: [id]}
+                    destination: {type: mariadb, url: "%s", user: root, table: %s.dst}
+                    state: jdbc:h2:file:%s/state
+                    """.formatted(schema, Db.PG_URL, schema, Db.MARIA_URL, schema, dir));
+            FerryProcess.Result r = FerryProcess.run(dir, "run", f.toString());
+            assertThat(r.exit()).as(r.all()).isEqualTo(3);
+            assertThat(r.all()).contains("2 inserted").contains("1 failed");
+            assertThat(maria.queryLong("SELECT count(*) FROM " + schema + ".dst WHERE id = 2")).as("not landed rounded").isZero();
+            assertThat(maria.queryLong("SELECT count(*) FROM " + schema + ".dst WHERE (id = 1 AND n = 7) OR (id = 3 AND n = 4)")).isEqualTo(2);
+            assertThat(letters(r)).contains("column n = 2.5 has 1 decimal places but " + schema + ".dst holds 0");
+            pg.exec("DROP SCHEMA " + schema + " CASCADE");
+            maria.exec("DROP DATABASE " + schema);
+        }
+    }
+
     private Path yaml(String schema, String source, String destination) throws Exception {
         Path f = dir.resolve("s.yaml");
         Files.writeString(f, """

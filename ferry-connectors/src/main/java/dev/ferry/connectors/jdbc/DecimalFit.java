@@ -11,13 +11,14 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Decimals the destination would round without a word: MariaDB and H2 round a value with more places than its
- * DECIMAL(p,s) column holds, and PostgreSQL rounds one into an existing numeric(p,s). Such a value is a record error,
+ * DECIMAL(p,s) (or integer) column holds, and PostgreSQL rounds one into an existing numeric(p,s). Such a value is a record error,
  * so its row becomes a dead letter instead of landing changed (and being called unchanged on the next run).
  * The table's scales are read once per writer; only columns that can round are checked, so a writer whose
  * destination is unconstrained or at least as wide as the source's declared scale checks nothing per row.
@@ -58,8 +59,20 @@ final class DecimalFit {
         return new DecimalFit(c, held.stream().mapToInt(Integer::intValue).toArray(), n, display);
     }
 
-    /** The places a fixed-scale decimal column holds; -1 when it is not one (PostgreSQL's plain numeric keeps any). */
+    /**
+     * The places a fixed-scale decimal or integer column holds; -1 when it keeps any (PostgreSQL's plain numeric) or is
+     * no number column.
+     */
     private static int destinationScale(ResultSetMetaData md, int i, Dialect dialect) throws SQLException {
+        switch (md.getColumnType(i)) {
+            // MariaDB rounds 2.5 into an INT without a warning; PostgreSQL refuses '2.5' for an integer itself (22P02,
+            // a record error), so its pass-through need not decode anything for it
+            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> {
+                return dialect == Dialect.POSTGRES ? -1 : 0;
+            }
+            default -> {
+            }
+        }
         String type = md.getColumnTypeName(i) == null ? "" : md.getColumnTypeName(i).toUpperCase(Locale.ROOT);
         if (!type.startsWith("DECIMAL") && !type.startsWith("NUMERIC")) return -1;
         // pgjdbc reports an unconstrained numeric as precision 0
