@@ -111,6 +111,21 @@ final class CopyTextRows extends AbstractList<Object[]> implements RandomAccess 
         return row;
     }
 
+    /** Decodes one field of a row, without decoding the others. */
+    Object field(int index, int column) {
+        if (index < 0 || index >= size()) throw new IndexOutOfBoundsException(index);
+        int p = starts[from + index];
+        int end = starts[from + index + 1] - 1; // without '\n'
+        for (int col = 0; col < column; col++) {
+            while (p < end && buf[p] != '\t') p++;
+            if (p >= end) throw new IllegalStateException("COPY row has " + (col + 1) + " fields; expected " + types.length);
+            p++;
+        }
+        int q = p;
+        while (q < end && buf[q] != '\t') q++;
+        return decode(buf, p, q, types[column]);
+    }
+
     /** Decodes only the given fields of a row (for positions), in the order asked. */
     Object[] fields(int index, int[] columns) {
         Object[] row = get(index);

@@ -113,8 +113,20 @@ final class PostgresWriter extends JdbcWriter {
         return rows instanceof CopyTextRows ct && ct.schema().equals(schema) ? ct : null;
     }
 
+    /** The destination columns a source decimal could be rounded into, read once from the table. */
+    private DecimalFit decimalFit;
+
+    /** True when some column can round a value, so every batch's values in it are checked (tests). */
+    boolean checksDecimals() throws SQLException {
+        ensureConnection();
+        if (decimalFit == null) decimalFit = DecimalFit.read(connection, dialect, names.target(), names.display(), columnsSql, schema);
+        return decimalFit.needed();
+    }
+
     @Override
     protected WriteResult writeBatch(Batch batch) throws SQLException {
+        // an existing numeric(p,s) rounds a value with more places, in COPY and in the merge alike: refuse it first
+        if (checksDecimals()) decimalFit.check(batch.rows());
         CopyTextRows raw = passThrough(batch.rows());
         if (mode == WriteMode.APPEND) {
             if (raw != null) copyRaw(copyTargetSql, raw);

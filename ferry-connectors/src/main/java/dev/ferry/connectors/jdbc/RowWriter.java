@@ -146,40 +146,12 @@ final class RowWriter extends JdbcWriter {
         return p.counts();
     }
 
-    /** The destination's decimal places per column (-1: not a fixed-scale decimal), read once from the table. */
-    private int[] scales;
+    /** The destination columns a source decimal could be rounded into, read once from the table. */
+    private DecimalFit decimalFit;
 
-    /**
-     * MariaDB and H2 round a decimal with more places than its column holds without an error (0.123456789… into
-     * DECIMAL(65,20)): such a value is a record error, so its row becomes a dead letter instead of landing changed.
-     */
     private void requireFittingDecimals(List<Object[]> rows) throws SQLException {
-        if (scales == null) scales = decimalScales();
-        for (int i = 0; i < scales.length; i++) {
-            if (scales[i] < 0) continue;
-            for (Object[] row : rows) {
-                if (row[i] instanceof java.math.BigDecimal d && d.scale() > scales[i] && d.stripTrailingZeros().scale() > scales[i]) {
-                    throw new dev.ferry.spi.RecordException("column " + schema.column(i).name() + " = " + d.toPlainString() + " has "
-                            + d.stripTrailingZeros().scale() + " decimal places but " + names.display() + " holds " + scales[i]
-                            + " (the database would round it); widen the column, or round it in the source", null);
-                }
-            }
-        }
-    }
-
-    private int[] decimalScales() throws SQLException {
-        int[] out = new int[schema.size()];
-        java.util.Arrays.fill(out, -1);
-        try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT " + String.join(", ", columnsSql) + " FROM " + names.target() + " WHERE 1 = 0")) {
-            java.sql.ResultSetMetaData md = rs.getMetaData();
-            for (int i = 0; i < out.length; i++) {
-                String type = md.getColumnTypeName(i + 1) == null ? "" : md.getColumnTypeName(i + 1).toUpperCase(java.util.Locale.ROOT);
-                boolean fixed = types[i] == ColumnType.DECIMAL && (type.startsWith("DECIMAL") || type.startsWith("NUMERIC"));
-                if (fixed) out[i] = Math.max(0, md.getScale(i + 1));
-            }
-        }
-        return out;
+        if (decimalFit == null) decimalFit = DecimalFit.read(connection, dialect, names.target(), names.display(), columnsSql, schema);
+        decimalFit.check(rows);
     }
 
     @Override
