@@ -4,8 +4,6 @@ import dev.ferry.spi.ConnectorConfig;
 import dev.ferry.spi.DestinationFactory;
 import dev.ferry.testkit.DestinationContract;
 import dev.ferry.testkit.TestRows;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
@@ -14,17 +12,8 @@ import java.util.List;
 
 /** The destination contract against mongo-java-server (standalone: no transactions, the plain bulkWrite path). */
 class MongoDestinationTest extends DestinationContract {
-    static TestMongo mongo;
-
-    @BeforeAll
-    static void start() {
-        mongo = new TestMongo();
-    }
-
-    @AfterAll
-    static void stop() {
-        mongo.close();
-    }
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final TestMongo mongo = new TestMongo();
 
     @Override
     protected DestinationFactory factory() {

@@ -13,8 +13,6 @@ import dev.ferry.spi.WriteResult;
 import dev.ferry.spi.WriteSpec;
 import dev.ferry.testkit.TestRows;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -33,17 +31,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** A preview (dry run) reports what the real write then does, and leaves the collection as it was. */
 class MongoPreviewTest {
-    static TestMongo mongo;
-
-    @BeforeAll
-    static void start() {
-        mongo = new TestMongo();
-    }
-
-    @AfterAll
-    static void stop() {
-        mongo.close();
-    }
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final TestMongo mongo = new TestMongo();
 
     private static Destination open(String collection) {
         return new MongoDestinationFactory().open(mongo.config(collection));

@@ -20,8 +20,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** An in-memory mongo-java-server on a random loopback port, and a plain client to inspect what was written. */
-final class TestMongo implements AutoCloseable {
+/**
+ * An in-memory mongo-java-server on a random loopback port, and a plain client to inspect what was written. As a
+ * JUnit extension ({@code @RegisterExtension static final TestMongo mongo = new TestMongo();}) it stops after the class.
+ */
+final class TestMongo implements AutoCloseable, org.junit.jupiter.api.extension.AfterAllCallback {
     static final String DB = "ferry_test";
     final MongoServer server;
     final String url;
@@ -32,6 +35,11 @@ final class TestMongo implements AutoCloseable {
         InetSocketAddress a = server.bind();
         url = "mongodb://127.0.0.1:" + a.getPort() + "/?serverSelectionTimeoutMS=2000&connectTimeoutMS=2000";
         client = MongoClients.create(url);
+    }
+
+    @Override
+    public void afterAll(org.junit.jupiter.api.extension.ExtensionContext context) {
+        close();
     }
 
     MongoDatabase db() {
