@@ -124,4 +124,23 @@ record Db(String url, String user, String schema) {
         }
         return Optional.of(out);
     }
+
+    /** A table's rows in the schema's columns and types, read back independently of any writer. */
+    List<Object[]> rows(String table, dev.ferry.spi.Schema schema) {
+        List<String> cols = new ArrayList<>();
+        for (Column c : schema.columns()) cols.add(dialect().quoteFolded(c.name()));
+        Values.Reader[] readers = Values.readers(schema.columns(), dialect());
+        List<Object[]> out = new ArrayList<>();
+        try (Connection c = connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT " + String.join(", ", cols) + " FROM " + dialect().qualifiedTable(table(table), "t"))) {
+            while (rs.next()) {
+                Object[] row = new Object[readers.length];
+                for (int i = 0; i < row.length; i++) row[i] = readers[i].read(rs, i + 1);
+                out.add(row);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
 }

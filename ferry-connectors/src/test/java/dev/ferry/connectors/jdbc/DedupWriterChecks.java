@@ -81,22 +81,9 @@ abstract class DedupWriterChecks {
         return out;
     }
 
+    /** The masters, read back independently of the writer. */
     List<Object[]> readContacts(String table) {
-        List<String> cols = new ArrayList<>();
-        for (Column c : CONTACTS.columns()) cols.add(db().dialect().quoteFolded(c.name()));
-        Values.Reader[] readers = Values.readers(CONTACTS.columns(), db().dialect());
-        List<Object[]> out = new ArrayList<>();
-        try (Connection c = db().connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT " + String.join(", ", cols) + " FROM " + db().dialect().qualifiedTable(db().table(table), "t"))) {
-            while (rs.next()) {
-                Object[] row = new Object[readers.length];
-                for (int i = 0; i < row.length; i++) row[i] = readers[i].read(rs, i + 1);
-                out.add(row);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return out;
+        return db().rows(table, CONTACTS);
     }
 
     Set<Long> masters(String table) {
