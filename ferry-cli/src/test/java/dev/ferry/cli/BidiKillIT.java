@@ -136,6 +136,8 @@ class BidiKillIT {
         long t0 = System.nanoTime();
         JsonNode reference = run(ref);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        long runMillis = Math.round(reference.get("stats").get("seconds").asDouble() * 1000);
+        long startMillis = Math.max(0, Math.round(seconds * 1000) - runMillis);
         List<List<String>> refA = sideA("ref"), refB = sideB("ref");
         assertThat(refB).isEqualTo(refA);
         JsonNode c = reference.get("counters");
@@ -153,7 +155,8 @@ class BidiKillIT {
             edit(table);
             for (int kill = 0; kill < 2 - round % 2; kill++) {
                 Process p = FerryProcess.start(dir, Map.of(), "run", sync.toString(), "--no-progress");
-                Thread.sleep(300 + random.nextInt((int) (seconds * 1000)));
+                // inside the run's window: past the JVM's start, then a random point of the reference run's own time
+                Thread.sleep(startMillis + random.nextInt(Math.max(1, (int) (runMillis * 0.9))));
                 if (p.isAlive()) killedMidRun++;
                 p.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
                 assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
