@@ -50,7 +50,7 @@ final class ConflictsCommand {
             try {
                 st = status.equalsIgnoreCase("all") ? Optional.empty() : Optional.of(Conflict.Status.valueOf(status.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new ConfigException("--status: '" + status + "' is not a status; use pending, resolved, decided, applied or all");
+                throw new ConfigException("--status: '" + status + "' is not a status; use " + String.join(", ", Conflict.Status.labels()) + " or all");
             }
             try (StateStore store = FerryCli.openStore(parent.root.stateUrl(Optional.empty()))) {
                 List<Conflict> list = parent.bidi(store).conflicts(Optional.ofNullable(sync), st, limit);

@@ -190,7 +190,7 @@ final class JdbcBidiStore implements BidiStore {
             }
             Long id = onFile.get(match(x));
             if (id != null) {
-                stored[i] = withId(x, id);
+                stored[i] = x.withId(id);
                 if (x.status() == Conflict.Status.PENDING) updates.add(stored[i]);
             } else {
                 inserts.computeIfAbsent(match(x), k -> new ArrayList<>()).add(i);
@@ -222,7 +222,7 @@ final class JdbcBidiStore implements BidiStore {
                     for (List<Integer> at : inserts.values()) {
                         if (!keys.next()) throw new SQLException("the database returned fewer conflict ids than conflicts inserted");
                         long id = keys.getLong(1);
-                        for (int i : at) stored[i] = withId(stored[i], id);
+                        for (int i : at) stored[i] = stored[i].withId(id);
                     }
                 }
             }
@@ -250,11 +250,6 @@ final class JdbcBidiStore implements BidiStore {
     private static String match(Conflict x) {
         return x.status() == Conflict.Status.PENDING ? "p\u0000" + x.key() + '\u0000' + x.field()
                 : x.status().label() + '\u0000' + signature(x);
-    }
-
-    private static Conflict withId(Conflict x, long id) {
-        return new Conflict(id, x.syncName(), x.runId(), x.key(), x.field(), x.base(), x.aValue(), x.bValue(), x.strategy(), x.status(),
-                x.resolution(), x.resolvedBy(), x.detectedAt(), x.resolvedAt());
     }
 
     private static String signature(Conflict x) {

@@ -195,7 +195,7 @@ final class PgCopyReader implements SourceReader {
                     // the same key text twice in a row is the same key: source.key does not identify a row
                     if (!versioned) keyRanges(row, spans);
                     if (prev != null && keyIndexes.length > 0 && sameKey(prev, prevSpans, row, spans)) {
-                        throw JdbcSourceReader.notUnique(source, keyNames(), keyText(row, spans));
+                        throw JdbcSourceReader.notUnique(source, keyNames, keyText(row, spans));
                     }
                     prev = row;
                     int[] t = prevSpans;
@@ -236,11 +236,6 @@ final class PgCopyReader implements SourceReader {
      */
     static byte[] fitted(byte[] buf, int len) {
         return buf.length - len > len / 4 ? Arrays.copyOf(buf, len) : buf;
-    }
-
-    /** The key as the sync file names it. */
-    private List<String> keyNames() {
-        return keyNames;
     }
 
     /** A line's key fields as COPY text, for a message. */

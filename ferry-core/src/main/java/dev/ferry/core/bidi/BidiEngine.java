@@ -757,9 +757,7 @@ public final class BidiEngine {
 
         /** A journalled decision, written: applied (any other conflict is stored as it is). */
         Conflict applied(Conflict c) {
-            if (c.status() != Conflict.Status.DECIDED) return c;
-            return new Conflict(c.id(), c.syncName(), c.runId(), c.key(), c.field(), c.base(), c.aValue(), c.bValue(), c.strategy(),
-                    Conflict.Status.APPLIED, c.resolution(), c.resolvedBy(), c.detectedAt(), c.resolvedAt());
+            return c.status() == Conflict.Status.DECIDED ? c.withStatus(Conflict.Status.APPLIED) : c;
         }
 
         WriteResult write(DestinationWriter w, List<Object[]> rows) {

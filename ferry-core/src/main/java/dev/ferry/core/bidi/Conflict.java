@@ -24,6 +24,11 @@ public record Conflict(long id, String syncName, String runId, String key, Strin
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
+
+        /** Every status's label, in order, for a filter's choices ("pending", "resolved", "decided", "applied"). */
+        public static java.util.List<String> labels() {
+            return java.util.Arrays.stream(values()).map(Status::label).toList();
+        }
     }
 
     public Conflict {
@@ -33,6 +38,18 @@ public record Conflict(long id, String syncName, String runId, String key, Strin
         resolution = resolution == null ? Optional.empty() : resolution;
         resolvedBy = resolvedBy == null ? Optional.empty() : resolvedBy;
         resolvedAt = resolvedAt == null ? Optional.empty() : resolvedAt;
+    }
+
+    /** The same conflict as stored under {@code id}. */
+    public Conflict withId(long id) {
+        return new Conflict(id, syncName, runId, key, field, base, aValue, bValue, strategy, status, resolution, resolvedBy,
+                detectedAt, resolvedAt);
+    }
+
+    /** The same conflict in another status (a journalled decision, once written: applied). */
+    public Conflict withStatus(Status to) {
+        return new Conflict(id, syncName, runId, key, field, base, aValue, bValue, strategy, to, resolution, resolvedBy,
+                detectedAt, resolvedAt);
     }
 
     /** Resolved by a person, not yet written to the sides. */

@@ -27,9 +27,7 @@ class ResolverJournalTest {
             assertThat(c.status()).isEqualTo(Conflict.Status.DECIDED);
             assertThat(c.resolution()).contains("17");
         });
-        Conflict c = d.conflicts().get(0);
-        return new Conflict(7, c.syncName(), c.runId(), c.key(), c.field(), c.base(), c.aValue(), c.bValue(), c.strategy(), c.status(),
-                c.resolution(), c.resolvedBy(), c.detectedAt(), c.resolvedAt());
+        return d.conflicts().get(0).withId(7);
     }
 
     @Test

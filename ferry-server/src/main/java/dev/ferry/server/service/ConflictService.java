@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 @Service
 public class ConflictService {
-    public static final List<String> STATUSES = List.of("pending", "resolved", "decided", "applied", "all");
+    public static final List<String> STATUSES = java.util.stream.Stream.concat(Conflict.Status.labels().stream(), java.util.stream.Stream.of("all")).toList();
     private final SyncService syncs;
     private final StateStore store;
     private final Clock clock;
@@ -45,7 +45,7 @@ public class ConflictService {
         SyncService.Sync sync = bidirectional(tenantId, syncId);
         String st = status == null || status.isBlank() ? "pending" : status.toLowerCase(Locale.ROOT);
         if (!STATUSES.contains(st)) {
-            throw ApiException.invalid(List.of("status: '" + status + "' is not a status; use pending, resolved, decided, applied or all"));
+            throw ApiException.invalid(List.of("status: '" + status + "' is not a status; use " + String.join(", ", STATUSES)));
         }
         Optional<Conflict.Status> filter = st.equals("all") ? Optional.empty() : Optional.of(Conflict.Status.valueOf(st.toUpperCase(Locale.ROOT)));
         return bidi().conflicts(Optional.of(sync.id()), filter, Math.max(1, Math.min(1000, limit)));
